@@ -1,0 +1,21 @@
+# Xiaomi (HKEX 1810) profit model: raw annual-report extracts -> cleaned panel -> ratios, EVA,
+# trend tests -> Quarto paper. Table of contents only; the stages live in workflow/rules/.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "workflow/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/clean.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

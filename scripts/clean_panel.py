@@ -1,0 +1,34 @@
+"""Entry script of rule clean_panel: evidence of every year -> panel, conflicts, evidence status, coverage."""
+import pandas as pd
+
+from xpm.coverage import coverage_table
+from xpm.io import read_reference, setup_logging, write_table
+from xpm.select import choose_values
+
+TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str, "doc_period_end": str,
+                "doc_type": str, "currency": str, "source_id": str}
+
+
+def main(smk) -> None:
+    log = setup_logging(smk.log[0])
+    evidence = pd.concat([pd.read_csv(f, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[])
+                          for f in smk.input.evidence], ignore_index=True)
+    for col in ("value", "resolution"):
+        evidence[col] = evidence[col].astype(float)
+    prec = smk.params.precedence
+    panel, conflicts, ev = choose_values(evidence, periods=list(smk.params.periods), currency=smk.params.currency,
+                                         kinds=list(prec["kinds"]), doc_types=list(prec["doc_types"]),
+                                         relative_tolerance=float(smk.params.tolerance))
+    cov = coverage_table(panel, read_reference(smk.input.catalogue), smk.wildcards.company, list(smk.params.years),
+                         list(smk.params.statements))
+    write_table(panel, smk.output.panel)
+    write_table(conflicts, smk.output.conflicts)
+    write_table(ev, smk.output.evidence)
+    write_table(cov, smk.output.coverage)
+    log.info("%d raw rows -> %d panel values; %d conflicting source values; %d excluded rows; %d gaps",
+             len(evidence), len(panel), len(conflicts), int(ev["status"].str.startswith("excluded").sum()),
+             int((cov["status"] == "gap").sum()))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,1 @@
+"""xpm: pure library for the Xiaomi profit-model pipeline."""

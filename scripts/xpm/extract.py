@@ -1,0 +1,168 @@
+"""Validation of one raw extract (figures.csv + sources.csv for one company and one fiscal year).
+
+Pure functions on the files' text: every failure raises InputError naming the file, the row
+(line number in the file; the header is line 1), the column, what was expected and what was found.
+The result is the *evidence table*: every raw row, normalised to canonical units, joined to its source.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from .errors import InputError
+from .units import parse_number, resolution, unit_table
+
+FIGURE_COLUMNS = ["company", "fiscal_year", "period", "item", "value", "unit", "unit_note", "source_id"]
+SOURCE_COLUMNS = ["source_id", "kind", "document", "section", "url", "evidence", "reliability_flag",
+                  "doc_period_end", "doc_type", "ledger_ref"]
+PERIODS = ("FY", "H1", "Q1", "Q2", "Q3", "Q4")
+KINDS = ("company_document", "filing_summary", "aggregator", "academic", "news")
+DOC_TYPES = ("annual_report", "interim_report", "results_announcement", "press_release", "other")
+
+
+def read_csv_strict(text: str, file: str, columns: list[str]) -> list[tuple[int, dict]]:
+    """Parse CSV text with an exact header; return (line number, row dict) pairs.
+
+    Refuses: an empty file, a byte-order mark, another delimiter, a different header,
+    ragged rows (too many or too few fields).
+    """
+    if text.startswith("\ufeff"):
+        raise InputError(file, "file starts with a UTF-8 byte-order mark (BOM)", row=1,
+                         expected="UTF-8 without BOM (re-save the file without BOM)")
+    if not text.strip():
+        raise InputError(file, "file is empty", expected="a header line: " + ",".join(columns))
+    lines = text.splitlines()
+    header = lines[0]
+    if header.split(",") != columns:
+        hint = ""
+        for d in (";", "\t", "|"):
+            if d in header and header.split(d) == columns:
+                hint = f" (the file uses {d!r} as delimiter; use ',')"
+        raise InputError(file, "header does not match" + hint, row=1, expected=",".join(columns), found=header)
+    out = []
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    for fields in reader:
+        lineno = reader.line_num
+        if not fields or all(f.strip() == "" for f in fields):
+            continue
+        if len(fields) != len(columns):
+            hint = ""
+            if len(fields) > len(columns) and any(f.isdigit() and len(f) == 3 for f in fields):
+                hint = " (an unquoted thousands separator such as 205,838,682 splits a number into fields)"
+            raise InputError(file, f"ragged row: {len(fields)} fields{hint}", row=lineno,
+                             expected=f"{len(columns)} fields ({','.join(columns)})", found=",".join(fields))
+        out.append((lineno, dict(zip(columns, fields))))
+    if not out:
+        raise InputError(file, "file has a header but no data rows", expected="at least one row")
+    return out
+
+
+def parse_sources(text: str, file: str) -> pd.DataFrame:
+    """Validate sources.csv: unique ids, a known kind, a URL and an evidence quote on every row."""
+    rows, seen = [], {}
+    for lineno, r in read_csv_strict(text, file, SOURCE_COLUMNS):
+        sid = r["source_id"].strip()
+        if not sid:
+            raise InputError(file, "missing source_id", row=lineno, column="source_id", expected="a non-empty id")
+        if sid in seen:
+            raise InputError(file, f"duplicate source_id (first on row {seen[sid]})", row=lineno, column="source_id",
+                             expected="unique ids", found=sid)
+        seen[sid] = lineno
+        if r["kind"] not in KINDS:
+            raise InputError(file, "unknown kind of source", row=lineno, column="kind", expected=" | ".join(KINDS),
+                             found=r["kind"])
+        for col in ("document", "url", "evidence"):
+            if not r[col].strip():
+                raise InputError(file, f"source without {col}", row=lineno, column=col,
+                                 expected="the document, its URL and a verbatim quote of the number")
+        if r["kind"] == "company_document":
+            if not r["doc_period_end"] or r["doc_type"] not in DOC_TYPES:
+                raise InputError(file, "a company document needs the period it reports on and its type", row=lineno,
+                                 column="doc_period_end/doc_type",
+                                 expected="doc_period_end YYYY-MM-DD and doc_type in " + " | ".join(DOC_TYPES),
+                                 found=f"{r['doc_period_end']!s}/{r['doc_type']!s}")
+        rows.append(r)
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+
+
+def validate_extract(figures_text: str, sources_text: str, *, figures_file: str, sources_file: str,
+                     company: str, year: int, first_year: int, last_year: int,
+                     items: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Validate one extract and return its evidence table (one row per raw row).
+
+    Columns: company, fiscal_year, period, item, statement, quantity, value_printed, unit, unit_note,
+    value (canonical unit; items with sign "magnitude" (expenses, losses) as positive magnitudes), canonical_unit, currency, resolution,
+    sign_normalised, source_id, kind, reliability_flag, doc_period_end, doc_type, document, url, evidence,
+    raw_file, raw_row.
+
+    Checks: the company matches the directory; fiscal_year is an integer in [first_year, last_year] and
+    not after the extract's own year (a document for FY{year} may carry earlier comparatives); a known
+    period, item and unit (the unit must fit the item's quantity); a numeric value (parentheses = negative,
+    no thousands separators); a source_id present in sources.csv; no two rows from the same source giving
+    different values for the same item and period.
+    """
+    sources = parse_sources(sources_text, sources_file).set_index("source_id")
+    cat = items.set_index("item")
+    utab = unit_table(units)
+    out = []
+    seen: dict[tuple, tuple[int, str]] = {}
+    for lineno, r in read_csv_strict(figures_text, figures_file, FIGURE_COLUMNS):
+        def err(msg, col, expected, found=None):
+            return InputError(figures_file, msg, row=lineno, column=col, expected=expected, found=found)
+        if r["company"] != company:
+            raise err("row belongs to another company", "company", f"'{company}' (the directory name)", r["company"])
+        try:
+            fy = int(r["fiscal_year"])
+        except ValueError:
+            raise err("fiscal year is not an integer", "fiscal_year", "a year such as 2024", r["fiscal_year"]) from None
+        if not first_year <= fy <= last_year:
+            raise err("fiscal year outside the configured range", "fiscal_year",
+                      f"{first_year}-{last_year} (fiscal_years.first in workflow/config.yaml up to the extract's "
+                      f"own year; earlier years are comparatives)", fy)
+        if r["period"] not in PERIODS:
+            raise err("unknown period", "period", " | ".join(PERIODS), r["period"])
+        item = r["item"]
+        if item not in cat.index:
+            raise err("unknown item", "item", "an item listed in workflow/resources/items.csv", item)
+        quantity = cat.at[item, "quantity"]
+        key = (r["unit"], quantity)
+        if key not in utab:
+            ok = sorted(u for (u, q) in utab if q == quantity)
+            raise err(f"unknown unit for a {quantity} item", "unit", " | ".join(ok), r["unit"])
+        u = utab[key]
+        try:
+            v = parse_number(r["value"])
+        except ValueError as e:
+            raise err(f"value is not a number ({e})", "value", "a plain number, e.g. -1234.5 or (1234.5)",
+                      r["value"]) from None
+        sid = r["source_id"].strip()
+        if not sid:
+            raise err("row without a source", "source_id", f"an id listed in {sources_file}")
+        if sid not in sources.index:
+            raise err("source_id not found in the sources table", "source_id", f"an id listed in {sources_file}", sid)
+        dkey = (fy, r["period"], item, sid)
+        if dkey in seen and seen[dkey][1] != r["value"]:
+            raise err(f"duplicate row from the same source with a different value (row {seen[dkey][0]} gives "
+                      f"{seen[dkey][1]})", "value", "one value per item, period and source", r["value"])
+        if dkey in seen:
+            continue
+        seen[dkey] = (lineno, r["value"])
+        value = v * float(u["factor"])
+        sign_norm = False
+        if cat.at[item, "sign"] == "magnitude" and value < 0:
+            value, sign_norm = -value, True
+        s = sources.loc[sid]
+        out.append({
+            "company": company, "fiscal_year": fy, "period": r["period"], "item": item,
+            "statement": cat.at[item, "statement"], "quantity": quantity,
+            "value_printed": r["value"], "unit": r["unit"], "unit_note": r["unit_note"],
+            "value": value + 0.0, "canonical_unit": u["canonical_unit"], "currency": u["currency"] or "",
+            "resolution": resolution(r["value"], float(u["factor"])), "sign_normalised": sign_norm,
+            "source_id": sid, "kind": s["kind"], "reliability_flag": s["reliability_flag"],
+            "doc_period_end": s["doc_period_end"], "doc_type": s["doc_type"], "document": s["document"],
+            "url": s["url"], "evidence": s["evidence"], "raw_file": figures_file, "raw_row": lineno,
+        })
+    return pd.DataFrame(out)

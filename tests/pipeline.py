@@ -1,0 +1,27 @@
+"""Helpers to run the Snakemake pipeline in a temporary copy of the repository."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY = ["Snakefile", "workflow", "scripts", "data/raw", "reports", "pyproject.toml"]
+
+
+def copy_repo(dest: Path) -> Path:
+    for name in COPY:
+        src = ROOT / name
+        if not src.exists():
+            continue
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(
+                "__pycache__", "tables", "figures", "_variables.yml", "paper.html", ".render", "*_files"))
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir,
+                          capture_output=True, text=True, timeout=timeout)

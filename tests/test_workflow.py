@@ -1,0 +1,89 @@
+"""Workflow tests: dry run, lint, one end-to-end run on the real data/raw/ in a temporary copy."""
+import pandas as pd
+import pytest
+
+from pipeline import ROOT, copy_repo, snakemake
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The whole pipeline run once on a temporary copy of the repository."""
+    work = copy_repo(tmp_path_factory.mktemp("rebuild"))
+    r = snakemake(work)
+    assert r.returncode == 0, r.stderr[-4000:]
+    return work
+
+
+def test_dry_run_and_lint_are_clean():
+    r = snakemake(ROOT, "-n", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    lint = snakemake(ROOT, "--lint")
+    assert lint.returncode == 0 and "Lints for" not in (lint.stdout + lint.stderr), lint.stdout + lint.stderr
+
+
+def panel_value(work, year, item):
+    p = pd.read_csv(work / "data/processed/xiaomi/panel.csv")
+    row = p[(p.fiscal_year == year) & (p.item == item) & (p.period == "FY")]
+    assert len(row) == 1, (year, item)
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize("year,item,printed", [
+    (2019, "revenue", 205838.7),          # 2019 Annual Report: 205,838,682 thousand
+    (2024, "revenue", 365906.4),          # FY2024 annual results announcement
+    (2018, "profit_for_year", 13477.7),   # 2019 Annual Report, FY2018 comparative: 13,477,747 thousand
+    (2018, "gross_profit", 22191.9),
+    (2019, "cost_of_sales", 177284.6),    # printed (177,284,649) thousand: stored as an expense magnitude
+    (2023, "adjusted_net_profit", 19272.8),   # FY2024 announcement, FY2023 comparative (ledger L01278)
+])
+def test_cleaned_panel_holds_published_values(built, year, item, printed):
+    row = panel_value(built, year, item)
+    assert round(row.value, 1) == printed
+    assert row.kind == "company_document"
+
+
+def test_every_panel_value_traces_to_a_raw_row_and_source(built):
+    p = pd.read_csv(built / "data/processed/xiaomi/panel.csv", dtype={"value_printed": str})
+    for r in p.sample(60, random_state=1).itertuples():
+        raw = pd.read_csv(built / r.raw_file, dtype=str, keep_default_na=False)
+        line = raw.iloc[int(r.raw_row) - 2]
+        assert (line["item"], line["source_id"], line["value"]) == (r.item, r.source_id, r.value_printed)
+        src = pd.read_csv(built / r.raw_file.replace("figures.csv", "sources.csv"), dtype=str, keep_default_na=False)
+        assert r.source_id in set(src.source_id)
+
+
+def test_identities_checked_on_real_data(built):
+    c = pd.read_csv(built / "data/processed/xiaomi/identity_checks.csv")
+    assert "violated" not in set(c.status)
+    held = c[c.status == "holds"]
+    assert {"gross_profit", "profit_after_tax", "balance_sheet", "assets_split"} <= set(held.identity)
+
+
+def test_breaking_an_identity_fails_the_build_naming_item_and_year(tmp_path):
+    work = copy_repo(tmp_path)
+    f = work / "data/raw/xiaomi/2019/figures.csv"
+    text = f.read_text(encoding="utf-8")
+    # FY2019 cost of sales, 2019 Annual Report p.183: (177,284,649) thousand, the only source for it
+    assert ",cost_of_sales,-177284649,RMB_thousand,,L00423" in text
+    f.write_text(text.replace(",cost_of_sales,-177284649,", ",cost_of_sales,-167284649,"), encoding="utf-8")
+    r = snakemake(work, "data/processed/xiaomi/identity_checks.csv")
+    assert r.returncode != 0
+    out = r.stdout + r.stderr
+    assert "xiaomi FY2019: identity 'gross_profit' (revenue - cost_of_sales = gross_profit) fails" in out
+    assert "cost_of_sales=167284.6490" in out
+    assert not (work / "data/processed/xiaomi/identity_checks.csv").exists()
+
+
+def test_bad_raw_value_fails_with_file_row_column_and_no_output(tmp_path):
+    work = copy_repo(tmp_path)
+    f = work / "data/raw/xiaomi/2019/figures.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("xiaomi,2019,FY,revenue,205838682,")
+    lines[1] = lines[1].replace("205838682", '"205,838,682"')
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = snakemake(work, "data/processed/xiaomi/panel.csv")
+    assert r.returncode != 0
+    assert ("data/raw/xiaomi/2019/figures.csv, row 2, column 'value': value is not a number (thousands separator"
+            in r.stdout + r.stderr)
+    assert not (work / "data/interim/xiaomi/2019/evidence.csv").exists()
+    assert not (work / "data/processed/xiaomi/panel.csv").exists()

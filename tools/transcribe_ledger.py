@@ -1,0 +1,152 @@
+"""One-off transcription of ../shared/sources/xiaomi_ledger.csv into data/raw/.
+
+Kept in the repository so that a reader can see exactly how every raw row was
+produced from the source ledger: values and units are copied as printed, and the
+only things added are classifications *of the source* (kind of document,
+reliability flag, the reporting period of a company document), each derived
+from the ledger's own `source_document` text by the rules below.
+
+Run from the repository root:  python tools/transcribe_ledger.py ../shared/sources
+It rewrites data/raw/xiaomi/<year>/{figures,sources}.csv and
+data/raw/market/cost_of_capital.csv.  It is *not* part of the pipeline.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+COMPANY = "xiaomi"
+
+# --- kind of source -------------------------------------------------------
+# Company documents name the filing itself and are not described as coverage of it.
+COMPANY_DOC = re.compile(
+    r"^(\d{4} annual report|fy\d{4} annual results announcement|\d{4} annual results announcement"
+    r"|q\d(/h1)? \d{4} results announcement|q\d/h1 \d{4} results announcement|\d{4} annual results announcement"
+    r"|fy\d{4} annual results announcement|xiaomi fy\d{4} (results )?press release|xiaomi press release"
+    r"|xiaomi official blog|\d{4} interim report|apac business: xiaomi \d{4} annual results press release)"
+)
+NOT_COMPANY = re.compile(r"reportify|news|summary of|report on|article|third-party|repost|quoting|via |based on")
+FILING_SUMMARY = re.compile(r"reportify")
+ACADEMIC = re.compile(r"academic paper")
+AGGREGATOR = re.compile(
+    r"third-party aggregator|stockanalysis|strike\.market|helgi|stockmetrum|tracenable|futu|moomoo|marketscreener"
+    r"|discountingcashflows|stoxray|stocknear|mlq\.ai|alphaspread|teletrader|business insider|gurufocus"
+    r"|porti\.ru|aastocks|hk quote site|ft markets|yahoo finance key-statistics|investorscraft|etnet\.hk 01810 financial ratios"
+)
+
+# --- reliability ----------------------------------------------------------
+FLAG = re.compile(
+    r"low reliability|unreliable|contradicts|likely typo|likely garbled|likely error|obvious growth-rate error"
+    r"|lower bound|differs from later snapshot|fy revenue conflicts|conflicts with \d|conflicts with stockmetrum"
+    r"|basic/diluted not stated|basis not stated"
+)
+# Rows whose printed number is right but whose sign was not printed (notes/fy2015_2018.md item 13:
+# memurnet gives the preferred-share fair-value changes 2015-2017 "without a sign; these were losses").
+UNSIGNED_ITEMS = {("fv_changes_preferred_shares", "News summary of HK IPO prospectus (Chinese)")}
+
+# --- reporting period of a company document (its vintage) ------------------
+QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
+DOC_TYPE_ORDER = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
+
+
+def classify_kind(doc: str) -> str:
+    low = doc.lower()
+    if COMPANY_DOC.search(low) and not NOT_COMPANY.search(low.split("(")[0]):
+        return "company_document"
+    if FILING_SUMMARY.search(low):
+        return "filing_summary"
+    if ACADEMIC.search(low):
+        return "academic"
+    if AGGREGATOR.search(low):
+        return "aggregator"
+    return "news"
+
+
+def vintage(doc: str) -> tuple[str, str]:
+    """(period end of the reporting period the company document covers, document type)."""
+    low = doc.lower()
+    dtype = (
+        "annual_report" if "annual report" in low else
+        "interim_report" if "interim report" in low else
+        "results_announcement" if "announcement" in low else
+        "press_release" if ("press release" in low or "blog" in low) else "other"
+    )
+    # the document's own year comes first ("2019 Annual Results Announcement ..., Q4 2018 comparative column")
+    m = re.search(r"^(?:xiaomi )?(?:fy)?(\d{4}) (?:annual|results|press|interim)", low) or re.search(r"^xiaomi fy(\d{4})", low)
+    if m:
+        return f"{m.group(1)}-12-31", dtype
+    m = re.search(r"q([1-4])(?:/h1)?\s*(\d{4})", low) or re.search(r"([1-4])q(\d{4})", low)
+    if m:
+        return f"{m.group(2)}-{QUARTER_END[m.group(1)]}", dtype
+    m = re.search(r"fy(\d{4})", low) or re.search(r"(\d{4}) annual", low)
+    if m:
+        return f"{m.group(1)}-12-31", dtype
+    raise SystemExit(f"cannot date company document: {doc!r}")
+
+
+def reliability(doc: str, unit: str, item: str) -> str:
+    low = doc.lower()
+    reasons = []
+    if FLAG.search(low):
+        reasons.append("flagged in source ledger: " + FLAG.search(low).group(0))
+    if "(sic" in unit:
+        reasons.append("value printed with a typo (sic)")
+    if (item, doc) in UNSIGNED_ITEMS:
+        reasons.append("sign not printed (loss printed as a positive number)")
+    return "; ".join(reasons)
+
+
+def section(doc: str) -> str:
+    m = re.search(r"(consolidated [a-z ]+statement|key highlights|摘要[^(,;]*|balance sheet|income statement|cash flow"
+                  r"|ratios(?: and metrics)?|statistics|employees section|segment note)", doc, re.I)
+    return m.group(1).strip() if m else ""
+
+
+def split_unit(unit: str) -> tuple[str, str]:
+    """'RMB_million (sic; ...)' -> ('RMB_million', '(sic; ...)'); units are kept as printed otherwise."""
+    m = re.match(r"^(\S+)\s*(\(.*\))?$", unit.strip())
+    if not m:
+        return unit.strip(), ""
+    return m.group(1), (m.group(2) or "")
+
+
+def main(src: Path, dest: Path) -> None:
+    rows = list(csv.DictReader(open(src / "xiaomi_ledger.csv", encoding="utf-8")))
+    by_year: dict[str, list[dict]] = {}
+    for r in rows:
+        by_year.setdefault(r["fiscal_year"], []).append(r)
+    for year, rs in sorted(by_year.items()):
+        out = dest / COMPANY / year
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "figures.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["company", "fiscal_year", "period", "item", "value", "unit", "unit_note", "source_id"])
+            for r in rs:
+                unit, note = split_unit(r["unit"])
+                w.writerow([COMPANY, r["fiscal_year"], r["period"], r["item"], r["value"], unit, note, r["row_id"]])
+        with open(out / "sources.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["source_id", "kind", "document", "section", "url", "evidence", "reliability_flag",
+                        "doc_period_end", "doc_type", "ledger_ref"])
+            for r in rs:
+                kind = classify_kind(r["source_document"])
+                vend, dtype = vintage(r["source_document"]) if kind == "company_document" else ("", "")
+                w.writerow([r["row_id"], kind, r["source_document"], section(r["source_document"]), r["source_url"],
+                            r["evidence"], reliability(r["source_document"], r["unit"], r["item"]), vend, dtype,
+                            f"shared/sources/xiaomi_ledger.csv#{r['row_id']} ({r['ledger_part']})"])
+    # market data and cost-of-capital inputs
+    cc = list(csv.DictReader(open(src / "cost_of_capital.csv", encoding="utf-8")))
+    (dest / "market").mkdir(parents=True, exist_ok=True)
+    with open(dest / "market" / "cost_of_capital.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["source_id", "item", "year", "value", "unit", "url", "evidence", "ledger_ref"])
+        for i, r in enumerate(cc, start=1):
+            w.writerow([f"C{i:04d}", r["item"], r["year"], r["value"], r["unit"], r["source_url"], r["evidence"],
+                        f"shared/sources/cost_of_capital.csv line {i + 1}"])
+
+
+if __name__ == "__main__":
+    src = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/sources")
+    main(src, Path("data/raw"))
