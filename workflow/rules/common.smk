@@ -19,6 +19,8 @@ def all_targets():
             f"data/processed/{company}/panel.csv",
             f"data/processed/{company}/identity_checks.csv",
             f"data/processed/{company}/coverage.csv",
+            f"data/processed/{company}/ratios.csv",
+            f"data/processed/{company}/eva.csv",
         ]
     return out
 

@@ -1,0 +1,23 @@
+"""Entry script of rule compute_eva: EVA build-up of the three methods, summaries and sensitivity."""
+import pandas as pd
+
+from xpm.eva import compute_eva, eva_summary, sensitivity
+from xpm.io import read_table, setup_logging, write_table
+
+
+def main(smk) -> None:
+    log = setup_logging(smk.log[0])
+    panel, market, wacc = read_table(smk.input.panel), read_table(smk.input.market), read_table(smk.input.wacc)
+    cfg = {**dict(smk.params.eva), "sensitivity": dict(smk.params.sensitivity)}
+    b = compute_eva(panel, market, wacc, cfg)
+    s = pd.concat([eva_summary(b, m) for m in ("simple", "sasac", "stern_stewart")], ignore_index=True)
+    s.insert(3, "headline", s["method"] == cfg["method"])
+    write_table(b, smk.output.buildup)
+    write_table(s, smk.output.summary)
+    write_table(sensitivity(panel, market, wacc, cfg), smk.output.sensitivity)
+    for m in ("simple", "sasac", "stern_stewart"):
+        log.info("%s: EVA computable for %s", m, s.loc[(s["method"] == m) & s["eva"].notna(), "fiscal_year"].tolist())
+
+
+if __name__ == "__main__":
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821
