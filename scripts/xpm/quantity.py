@@ -13,6 +13,20 @@ import numpy as np
 import pandas as pd
 
 
+def _merge(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Join two reason columns, each reason once ('missing x FY2020; missing y FY2021')."""
+    out = []
+    for x, y in zip(a.to_numpy(), b.to_numpy()):
+        if not y or y == x:
+            out.append(x)
+        elif not x:
+            out.append(y)
+        else:
+            parts = x.split("; ")
+            out.append("; ".join(parts + [p for p in y.split("; ") if p not in parts]))
+    return pd.Series(out, index=a.index, dtype=object)
+
+
 @dataclass
 class Q:
     v: pd.Series
@@ -21,7 +35,7 @@ class Q:
 
     def _bin(self, other, op, sym):
         if isinstance(other, Q):
-            why = self.why.where(self.why != "", other.why)
+            why = _merge(self.why, other.why)
             return Q(op(self.v, other.v), why, f"({self.name} {sym} {other.name})")
         return Q(op(self.v, other), self.why.copy(), f"({self.name} {sym} {other})")
 
@@ -44,7 +58,7 @@ class Q:
             return Q(self.v / o, self.why.copy(), f"{self.name} / {o}")
         zero = (o.v == 0) & o.v.notna()
         den = o.v.where(~zero)
-        why = self.why.where(self.why != "", o.why)
+        why = _merge(self.why, o.why)
         why = why.where(~(zero & (why == "")), f"zero denominator: {o.name}")
         return Q(self.v / den, why, f"{self.name} / {o.name}")
 

@@ -21,6 +21,7 @@ def all_targets():
             f"data/processed/{company}/coverage.csv",
             f"data/processed/{company}/ratios.csv",
             f"data/processed/{company}/eva.csv",
+            f"data/processed/{company}/trend_tests.csv",
         ]
     return out
 
