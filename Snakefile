@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/metrics.smk"
 include: "workflow/rules/stats.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:

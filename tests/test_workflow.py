@@ -1,6 +1,11 @@
-"""Workflow tests: dry run, lint, one end-to-end run on the real data/raw/ in a temporary copy."""
+"""Workflow tests: dry run, lint, one end-to-end run on the real data/raw/ in a temporary copy, the paper."""
+import re
+import shutil
+import subprocess
+
 import pandas as pd
 import pytest
+import yaml
 
 from pipeline import ROOT, copy_repo, snakemake
 
@@ -87,3 +92,55 @@ def test_bad_raw_value_fails_with_file_row_column_and_no_output(tmp_path):
             in r.stdout + r.stderr)
     assert not (work / "data/interim/xiaomi/2019/evidence.csv").exists()
     assert not (work / "data/processed/xiaomi/panel.csv").exists()
+
+
+def test_paper_renders_with_computed_values_and_no_loose_ends(built):
+    html = (built / "reports/paper.html").read_text(encoding="utf-8")
+    v = yaml.safe_load((built / "reports/_variables.yml").read_text(encoding="utf-8"))
+    assert "renderer: pandoc fallback" in (built / "logs/render_paper.log").read_text()
+    # key computed values, formatted as in _variables.yml
+    assert v["revenue_fy2024"] == "365,906.4" and "RMB 365,906.4 million" in html
+    assert v["eva_last_year"] == "2024" and f"RMB {v['eva_last']} million" in html
+    assert "{{<" not in html and "?@" not in html
+    for t in (built / "reports/tables").glob("*.md"):
+        cells = " ".join(line for line in t.read_text().splitlines() if line.startswith("|"))
+        assert not re.search(r"\b(nan|NaN|inf|-inf)\b", cells), t.name
+    tables = re.findall(r"<table[^>]*>.*?</table>", html, flags=re.S)
+    assert len(tables) >= 17
+    assert not any(re.search(r">\s*(nan|inf|-inf)\s*<", tb) for tb in tables)
+    for fig in ("segments", "margins", "eva", "trends"):
+        assert (built / f"reports/figures/{fig}.png").stat().st_size > 10_000
+        assert f'id="fig-{fig}"' in html
+    assert html.count("data:image/png;base64,") >= 4       # self-contained
+    for n in range(1, 18):
+        assert f"Table {n}" in html
+    assert "Claims audit" in html and "S3-01" in html and "contradicted" in html
+
+
+def test_a_changed_raw_value_changes_the_paper(built, tmp_path):
+    work = tmp_path / "w"
+    shutil.copytree(built, work, ignore=shutil.ignore_patterns(".snakemake"))
+    panel = pd.read_csv(work / "data/processed/xiaomi/panel.csv", dtype={"value_printed": str})
+    row = panel[(panel.item == "seg_gross_margin_internet_services") & (panel.fiscal_year == 2024)].iloc[0]
+    assert row.n_sources == 1 and row.value_printed == "76.6"
+    f = work / row.raw_file
+    lines = f.read_text(encoding="utf-8").splitlines()
+    assert ",76.6,percent," in lines[int(row.raw_row) - 1]
+    lines[int(row.raw_row) - 1] = lines[int(row.raw_row) - 1].replace(",76.6,percent,", ",77.6,percent,")
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = (work / "reports/paper.html").read_text(encoding="utf-8")
+    r = snakemake(work)
+    assert r.returncode == 0, r.stderr[-3000:]
+    after = (work / "reports/paper.html").read_text(encoding="utf-8")
+    assert after != before and "77.6" in after
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="Quarto CLI not on PATH (the pandoc fallback is tested)")
+def test_quarto_renders_the_same_document(built, tmp_path):
+    work = tmp_path / "q"
+    shutil.copytree(built / "reports", work)
+    (work / "paper.html").unlink()
+    subprocess.run(["quarto", "render", "paper.qmd", "--to", "html"], cwd=work, check=True, timeout=600)
+    html = (work / "paper.html").read_text(encoding="utf-8")
+    v = yaml.safe_load((work / "_variables.yml").read_text(encoding="utf-8"))
+    assert v["revenue_fy2024"] in html and "{{<" not in html and "?@" not in html

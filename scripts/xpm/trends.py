@@ -166,6 +166,19 @@ def change_points(years, y, penalty: float) -> str:
 
 
 # --- the table ----------------------------------------------------------------------------------------
+def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.DataFrame:
+    """A configured series (fiscal_year, value) from the panel (FY item), the ratio table, or the headline
+    EVA summary (a column of eva.csv)."""
+    t = tables[table]
+    if table == "panel":
+        d = t[(t["item"] == key) & (t["period"] == "FY")]
+    elif table == "ratios":
+        d = t[t["ratio"] == key]
+    else:
+        d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
+    return d[["fiscal_year", "value"]].reset_index(drop=True)
+
+
 def direction(p: float, sign: float, alpha: float) -> str:
     if np.isnan(p):
         return "not tested"

@@ -23,7 +23,8 @@ def all_targets():
             f"data/processed/{company}/eva.csv",
             f"data/processed/{company}/trend_tests.csv",
         ]
-    return out
+        out.append(f"data/processed/{company}/claims_audit.csv")
+    return out + ["reports/paper.html"]
 
 
 wildcard_constraints:

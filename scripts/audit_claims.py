@@ -1,0 +1,19 @@
+"""Entry script of rule audit_claims: the case studies' quantitative claims against our values."""
+import pandas as pd
+
+from xpm.claims import audit_claims
+from xpm.io import read_table, setup_logging, write_table
+
+
+def main(smk) -> None:
+    log = setup_logging(smk.log[0])
+    claims = pd.read_csv(smk.input.claims, dtype=str, keep_default_na=False).replace("", float("nan"))
+    tables = {"panel": read_table(smk.input.panel), "ratios": read_table(smk.input.ratios),
+              "eva": read_table(smk.input.eva)}
+    a = audit_claims(claims, tables)
+    write_table(a, smk.output.audit)
+    log.info("claims: %s", a["verdict"].value_counts().to_dict())
+
+
+if __name__ == "__main__":
+    main(snakemake)  # type: ignore[name-defined]  # noqa: F821

@@ -1,0 +1,130 @@
+"""Audit of the case studies' quantitative claims against the pipeline's sourced values.
+
+Each claim (data/raw/claims/claims.csv) names a check; the verdict is one of
+'supported', 'contradicted', 'not checkable with our data', with the reason and our value.
+Checks: peak (the year's value is the series maximum), all_above (every available year above a
+threshold), growth (year-on-year growth of a panel item), at_least / at_least_latest (a lower bound),
+peak_latest (the maximum lies in the last two years), decline (the year's value below the prior year's),
+coverage / coverage_groups (how many years the pipeline can compute), none (stated reason).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .trends import series_from
+
+SUPPORTED, CONTRADICTED, UNCHECKABLE = "supported", "contradicted", "not checkable with our data"
+
+
+def series(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
+    d = series_from(tables, table, key)
+    return d.set_index("fiscal_year")["value"].astype(float).dropna().sort_index()
+
+
+def fmt(v: float) -> str:
+    return f"{v:,.1f}"
+
+
+def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, str]:
+    """(our value as text, verdict, reason)."""
+    kind = claim["check"]
+    if kind == "none":
+        return "", UNCHECKABLE, claim["reason_if_unchecked"]
+    if kind == "coverage_groups":
+        r = tables["ratios"]
+        y0, y1 = (int(x) for x in str(claim["fiscal_year"]).split("-"))
+        groups = str(claim["key"]).split(",")
+        sub = r[r["group"].isin(groups) & r["fiscal_year"].between(y0, y1)]
+        share = sub["value"].notna().mean() if len(sub) else 0.0
+        per = sub.groupby("group")["value"].apply(lambda v: f"{v.notna().sum()}/{len(v)}")
+        text = "; ".join(f"{g}: {per.get(g, '0/0')}" for g in groups)
+        verdict = SUPPORTED if share == 1 else UNCHECKABLE
+        return f"{share:.0%} of ratio-years computable", verdict, (
+            f"computable ratio-years by group, FY{y0}-FY{y1}: {text}; the rest lack sourced balance-sheet items")
+    s = series(tables, claim["table"], claim["key"])
+    year = int(claim["fiscal_year"]) if pd.notna(claim["fiscal_year"]) and str(claim["fiscal_year"]).isdigit() else None
+    if kind == "coverage":
+        n = int(claim["asserted"])
+        years = list(s.index)
+        run = max((len(r) for r in _runs(years)), default=0)
+        verdict = SUPPORTED if run >= n else UNCHECKABLE
+        return (f"computable for {', '.join(map(str, years)) or 'no year'}", verdict,
+                f"longest run of consecutive EVA years: {run} (needs {n}); gaps: see the EVA build-up")
+    if kind == "peak":
+        if s.empty:
+            return "", UNCHECKABLE, "no values"
+        higher = s[s > float(claim["asserted"]) + float(claim["tolerance"])]
+        later_higher = higher[higher.index != year]
+        ours = fmt(s[year]) if year in s.index else "no FY%d value" % year
+        if not later_higher.empty:
+            return ours, CONTRADICTED, "higher values in " + ", ".join(f"FY{y} ({fmt(v)})" for y, v in later_higher.items())
+        if year not in s.index:
+            return ours, UNCHECKABLE, f"FY{year} not in the sources"
+        return ours, SUPPORTED, f"FY{year} is the maximum of FY{s.index.min()}-FY{s.index.max()}"
+    if kind == "all_above":
+        thr = float(claim["threshold"])
+        below = s[s <= thr]
+        ours = "; ".join(f"FY{y} {fmt(v)}" for y, v in s.items())
+        if not below.empty:
+            return ours, CONTRADICTED, "at or below the threshold in " + ", ".join(f"FY{y}" for y in below.index)
+        if s.empty:
+            return "", UNCHECKABLE, "no values"
+        tables_years = sorted(set(tables["panel"]["fiscal_year"]))
+        missing = [y for y in tables_years if y not in s.index]
+        return ours, SUPPORTED, (
+            f"above {thr:g} in all {len(s)} years with data" + (f"; no data for FY{', FY'.join(map(str, missing))}"
+                                                               if missing else ""))
+    if kind == "growth":
+        if year in s.index and (year - 1) in s.index and s[year - 1] > 0:
+            g = (s[year] / s[year - 1] - 1) * 100
+            ok = abs(g - float(claim["asserted"])) <= float(claim["tolerance"])
+            return f"{g:.1f}%", SUPPORTED if ok else CONTRADICTED, f"{claim['key']} FY{year - 1} {fmt(s[year - 1])} -> FY{year} {fmt(s[year])}"
+        have = ", ".join(f"FY{y}" for y in s.index) or "no year"
+        return "", UNCHECKABLE, f"{claim['key']} needs FY{year - 1} and FY{year}; sourced: {have}"
+    if kind in ("at_least", "at_least_latest"):
+        thr = float(claim["threshold"])
+        if kind == "at_least_latest" and not s.empty:
+            year = int(s.index.max())
+        if year not in s.index:
+            have = ", ".join(f"FY{y} {fmt(v)}" for y, v in s.items()) or "none"
+            return "", UNCHECKABLE, f"no FY{year} value; sourced values: {have}"
+        v = s[year]
+        return f"FY{year} {fmt(v)}", SUPPORTED if v >= thr else CONTRADICTED, f"FY{year} value {fmt(v)} vs {thr:,.0f}"
+    if kind == "peak_latest":
+        if s.empty:
+            return "", UNCHECKABLE, "no values"
+        top = int(s.idxmax())
+        ok = top >= int(s.index.max()) - 1
+        return f"max {fmt(s.max())} in FY{top}", SUPPORTED if ok else CONTRADICTED, (
+            f"series FY{s.index.min()}-FY{s.index.max()}; maximum in FY{top}")
+    if kind == "decline":
+        if year in s.index and (year - 1) in s.index:
+            g = (s[year] / s[year - 1] - 1) * 100
+            return f"{g:.1f}%", SUPPORTED if g < 0 else CONTRADICTED, f"FY{year - 1} {fmt(s[year - 1])} -> FY{year} {fmt(s[year])}"
+        have = ", ".join(f"FY{y}" for y in s.index) or "no year"
+        return "", UNCHECKABLE, f"needs FY{year - 1} and FY{year}; sourced: {have}"
+    raise ValueError(f"claims.csv: unknown check {kind!r} for claim {claim['claim_id']}")
+
+
+def _runs(years: list[int]) -> list[list[int]]:
+    runs, cur = [], []
+    for y in years:
+        if cur and y == cur[-1] + 1:
+            cur.append(y)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = [y]
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def audit_claims(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    rows = []
+    for _, c in claims.iterrows():
+        ours, verdict, reason = check(c, tables)
+        rows.append({"claim_id": c["claim_id"], "study": c["study"], "wording": c["wording"], "quantity": c["quantity"],
+                     "our_value": ours, "verdict": verdict, "reason": reason, "check": c["check"]})
+    return pd.DataFrame(rows)

@@ -1,0 +1,75 @@
+"""The pandoc fallback for Quarto: resolve `include` and `var` shortcodes and number cross-references.
+
+Quarto renders reports/paper.qmd natively. Where the Quarto CLI is absent, these pure functions turn
+the same .qmd into plain pandoc Markdown: `{{< include file >}}` is replaced by the file's text,
+`{{< var a.b >}}` by the value in _variables.yml, table captions `: Caption {#tbl-x}` become
+`: Table N: Caption` with an anchor, figure captions `![Caption](path){#fig-x}` become
+`![Figure N: Caption](path){#fig-x}`, and `@tbl-x` / `@fig-x` become links "Table N" / "Figure N".
+Anything left unresolved raises, naming the shortcode or reference.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
+TBL_CAPTION = re.compile(r"^:[ \t]*(.+?)[ \t]*\{#(tbl-[A-Za-z0-9_-]+)\}[ \t]*$", re.M)
+FIG = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)\{#(fig-[A-Za-z0-9_-]+)([^}]*)\}")
+REF = re.compile(r"(?<![\w.#-])@((?:tbl|fig)-[A-Za-z0-9_-]+)")
+
+
+def lookup(variables: dict, key: str) -> str:
+    node = variables
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"{{{{< var {key} >}}}}: no such key in _variables.yml")
+        node = node[part]
+    return str(node)
+
+
+def resolve_shortcodes(text: str, variables: dict, read: Callable[[str], str], depth: int = 0) -> str:
+    if depth > 5:
+        raise RecursionError("include nesting deeper than 5")
+
+    def sub(m: re.Match) -> str:
+        kind, arg = m.group(1), m.group(2)
+        if kind == "var":
+            return lookup(variables, arg)
+        return resolve_shortcodes(read(arg), variables, read, depth + 1)
+
+    return SHORTCODE.sub(sub, text)
+
+
+def number_crossrefs(text: str) -> tuple[str, dict[str, str]]:
+    """Number tables and figures in order of appearance and resolve @-references."""
+    labels: dict[str, str] = {}
+    counters = {"tbl": 0, "fig": 0}
+    events = sorted([(m.start(), "tbl", m.group(2)) for m in TBL_CAPTION.finditer(text)]
+                    + [(m.start(), "fig", m.group(3)) for m in FIG.finditer(text)])
+    for _, kind, label in events:
+        if label in labels:
+            raise ValueError(f"duplicate label #{label}")
+        counters[kind] += 1
+        labels[label] = f"{'Table' if kind == 'tbl' else 'Figure'} {counters[kind]}"
+
+    # pandoc (>= 3) keeps the {#tbl-x} attribute of a caption as the table's id
+    text = TBL_CAPTION.sub(lambda m: f": {labels[m.group(2)]}: {m.group(1)} {{#{m.group(2)}}}", text)
+    text = FIG.sub(lambda m: f"![{labels[m.group(3)]}: {m.group(1)}]({m.group(2)}){{#{m.group(3)}{m.group(4)}}}", text)
+
+    def ref(m: re.Match) -> str:
+        label = m.group(1)
+        if label not in labels:
+            raise KeyError(f"unresolved cross-reference @{label}")
+        return f"[{labels[label]}](#{label})"
+
+    return REF.sub(ref, text), labels
+
+
+def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str]) -> str:
+    """The whole fallback transformation."""
+    md = resolve_shortcodes(text, variables, read)
+    md, _ = number_crossrefs(md)
+    left = re.search(r"\{\{<[^>]*>\}\}", md)
+    if left:
+        raise ValueError(f"unsupported shortcode left in the paper: {left.group(0)}")
+    return md
