@@ -15,7 +15,7 @@ def main(smk) -> None:
     trends, claims = read_table(i.trends), read_table(i.claims)
     n_raw = len(pd.read_csv(i.evidence, usecols=["source_id"]))
     method = smk.params.method
-    src = "Source: rule `{rule}`, file `{file}`."
+    src = "Source: rule `{rule}`, from `{file}`."
     tables = {
         "coverage": R.coverage_table(cov, years),
         "conflicts": R.conflicts_table(conf),
@@ -37,7 +37,7 @@ def main(smk) -> None:
               "eva_buildup": ("compute_eva", i.buildup), "eva_methods": ("compute_eva", i.eva),
               "eva_gaps": ("compute_eva", i.eva), "eva_sensitivity": ("compute_eva", i.sensitivity),
               "trends": ("run_trend_tests", i.trends), "claims": ("audit_claims", i.claims),
-              "limitations": ("make_tables", "coverage, EVA, WACC, trends and claims tables")}
+              "limitations": ("make_tables", "coverage.csv, wacc.csv, eva.csv, trend_tests.csv, claims_audit.csv")}
     for name in list(tables):
         rule, file = origin.get(name, ("compute_ratios", i.ratios))
         # the provenance note goes first, so that the table ends the file and the caption that follows the
