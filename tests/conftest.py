@@ -30,3 +30,14 @@ def src_row(sid: str, kind: str = "company_document", flag: str = "", period_end
     if kind != "company_document":
         period_end, doc_type = "", ""
     return f'{sid},{kind},Doc {sid},,https://example.org/{sid},"quote {sid}",{flag},{period_end},{doc_type},'
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The whole pipeline run once on a temporary copy of the repository (shared by the end-to-end tests)."""
+    from pipeline import copy_repo, snakemake
+
+    work = copy_repo(tmp_path_factory.mktemp("rebuild"))
+    r = snakemake(work)
+    assert r.returncode == 0, r.stderr[-4000:]
+    return work

@@ -10,15 +10,6 @@ import yaml
 from pipeline import ROOT, copy_repo, snakemake
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The whole pipeline run once on a temporary copy of the repository."""
-    work = copy_repo(tmp_path_factory.mktemp("rebuild"))
-    r = snakemake(work)
-    assert r.returncode == 0, r.stderr[-4000:]
-    return work
-
-
 def test_dry_run_and_lint_are_clean():
     r = snakemake(ROOT, "-n", "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]

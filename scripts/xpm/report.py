@@ -218,13 +218,14 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     r = ratios.set_index(["ratio", "fiscal_year"])["value"]
     first, last = years[0], years[-1]
     v: dict = {"company": company_name, "first_year": str(first), "last_year": str(last), "eva_method": method}
-    for y in (first, last, 2019, 2021):
-        if (y, "revenue") in p.index:
-            v[f"revenue_fy{y}"] = num(p[(y, "revenue")], 1)
-    for name in ("gross_margin", "net_margin", "adjusted_net_margin", "rd_intensity", "roe"):
-        for y in (first, 2021, last):
-            if (name, y) in r.index:
-                v[f"{name}_fy{y}"] = num(r[(name, y)], 1)
+    # every headline metric for every year (fy<year>) and as first/last of the window; a gap prints as '–'
+    metrics = {"revenue": ("panel", 1), "gross_margin": ("ratio", 1), "net_margin": ("ratio", 1),
+               "adjusted_net_margin": ("ratio", 1), "rd_intensity": ("ratio", 1), "roe": ("ratio", 1)}
+    for name, (kind, d) in metrics.items():
+        for y in years:
+            val = p.get((y, name), np.nan) if kind == "panel" else r.get((name, y), np.nan)
+            v[f"{name}_fy{y}"] = num(val, d)
+        v[f"{name}_first"], v[f"{name}_last"] = v[f"{name}_fy{first}"], v[f"{name}_fy{last}"]
     h = summary[summary["method"] == method].dropna(subset=["eva"])
     if not h.empty:
         lastrow = h.sort_values("fiscal_year").iloc[-1]

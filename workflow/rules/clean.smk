@@ -14,8 +14,10 @@ rule validate_extract:
         first_year=lambda w: config["companies"][w.company]["fiscal_years"]["first"],
     log:
         "logs/validate_extract/{company}_{year}.log",
+    threads: 1
     resources:
         mem_mb=500,
+        runtime=5,
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -30,10 +32,14 @@ rule clean_panel:
         catalogue="workflow/resources/items.csv",
         lib=lib("select", "coverage"),
     output:
-        panel="data/processed/{company}/panel.csv",
-        conflicts="data/processed/{company}/conflicts.csv",
+        panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
+        conflicts=report(
+            "data/processed/{company}/conflicts.csv", caption="../report/conflicts.rst", category="Data and provenance"
+        ),
         evidence="data/processed/{company}/evidence.csv",
-        coverage="data/processed/{company}/coverage.csv",
+        coverage=report(
+            "data/processed/{company}/coverage.csv", caption="../report/coverage.rst", category="Data and provenance"
+        ),
     params:
         currency=lambda w: config["companies"][w.company]["currency"],
         years=lambda w: company_years(w.company),
@@ -43,6 +49,7 @@ rule clean_panel:
         statements=config["cleaning"]["coverage_statements"],
     log:
         "logs/clean_panel/{company}.log",
+    threads: 1
     resources:
         mem_mb=1000,
     conda:
@@ -56,10 +63,18 @@ rule check_identities:
         panel="data/processed/{company}/panel.csv",
         lib=lib("identities"),
     output:
-        checks="data/processed/{company}/identity_checks.csv",
+        checks=report(
+            "data/processed/{company}/identity_checks.csv",
+            caption="../report/identities.rst",
+            category="Data and provenance",
+        ),
     params:
         identities=config["cleaning"]["identities"],
         tolerance=config["cleaning"]["identity_tolerance_relative"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/check_identities/{company}.log",
     conda:

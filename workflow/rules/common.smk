@@ -24,7 +24,31 @@ def all_targets():
             f"data/processed/{company}/trend_tests.csv",
         ]
         out.append(f"data/processed/{company}/claims_audit.csv")
-    return out + ["reports/paper.html"]
+    return out + ["reports/paper.html", "reports/manifest.tsv"]
+
+
+# The paper: whose tables it shows, and its table and figure files.
+PAPER = config["paper"]["company"]
+TABLES = [
+    "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
+    "trends", "claims", "limitations", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
+    "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
+]
+FIGURES = ["segments", "margins", "eva", "trends"]
+def manifest_inputs(wildcards):
+    files = ["data/processed/market/cost_of_capital.csv", "reports/_variables.yml"]
+    files += expand("reports/tables/{name}.md", name=TABLES)
+    for company in config["companies"]:
+        files += expand(
+            "data/processed/{company}/{name}.csv",
+            company=company,
+            name=[
+                "panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc",
+                "eva_buildup", "eva", "eva_sensitivity", "trend_tests", "claims_audit",
+            ],
+        )
+    return files
+
 
 
 wildcard_constraints:

@@ -7,6 +7,10 @@ rule clean_market_data:
         lib=lib("market"),
     output:
         market="data/processed/market/cost_of_capital.csv",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/clean_market_data.log",
     conda:
@@ -21,9 +25,15 @@ rule compute_ratios:
         checks="data/processed/{company}/identity_checks.csv",
         lib=lib("quantity", "ratios"),
     output:
-        ratios="data/processed/{company}/ratios.csv",
+        ratios=report(
+            "data/processed/{company}/ratios.csv", caption="../report/ratios.rst", category="Financial performance"
+        ),
     params:
         tax_rate_percent=config["ratios"]["roic_tax_rate_percent"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/compute_ratios/{company}.log",
     conda:
@@ -39,9 +49,13 @@ rule compute_wacc:
         market="data/processed/market/cost_of_capital.csv",
         lib=lib("quantity", "market", "eva"),
     output:
-        wacc="data/processed/{company}/wacc.csv",
+        wacc=report("data/processed/{company}/wacc.csv", caption="../report/wacc.rst", category="EVA"),
     params:
         wacc=config["wacc"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/compute_wacc/{company}.log",
     conda:
@@ -57,12 +71,20 @@ rule compute_eva:
         wacc="data/processed/{company}/wacc.csv",
         lib=lib("quantity", "market", "eva"),
     output:
-        buildup="data/processed/{company}/eva_buildup.csv",
-        summary="data/processed/{company}/eva.csv",
-        sensitivity="data/processed/{company}/eva_sensitivity.csv",
+        buildup=report(
+            "data/processed/{company}/eva_buildup.csv", caption="../report/eva_buildup.rst", category="EVA"
+        ),
+        summary=report("data/processed/{company}/eva.csv", caption="../report/eva.rst", category="EVA"),
+        sensitivity=report(
+            "data/processed/{company}/eva_sensitivity.csv", caption="../report/eva_sensitivity.rst", category="EVA"
+        ),
     params:
         eva=config["eva"],
         sensitivity=config["sensitivity"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/compute_eva/{company}.log",
     conda:

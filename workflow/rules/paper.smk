@@ -1,13 +1,5 @@
 # The paper: claims audit, tables, variables, figures, and the rendered reports/paper.html.
 
-PAPER = config["paper"]["company"]
-TABLES = [
-    "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
-    "trends", "claims", "limitations", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
-    "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
-]
-FIGURES = ["segments", "margins", "eva", "trends"]
-
 
 rule audit_claims:
     input:
@@ -17,7 +9,13 @@ rule audit_claims:
         eva="data/processed/{company}/eva.csv",
         lib=lib("claims", "trends"),
     output:
-        audit="data/processed/{company}/claims_audit.csv",
+        audit=report(
+            "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
+        ),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/audit_claims/{company}.log",
     conda:
@@ -49,6 +47,10 @@ rule make_tables:
         years=company_years(PAPER),
         method=config["eva"]["method"],
         company_name=config["companies"][PAPER]["name"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/make_tables.log",
     conda:
@@ -66,13 +68,17 @@ rule make_figures:
         trends=f"data/processed/{PAPER}/trend_tests.csv",
         lib=lib("figures", "trends"),
     output:
-        segments="reports/figures/segments.png",
-        margins="reports/figures/margins.png",
-        eva="reports/figures/eva.png",
-        trends="reports/figures/trends.png",
+        segments=report("reports/figures/segments.png", caption="../report/fig_segments.rst", category="Figures"),
+        margins=report("reports/figures/margins.png", caption="../report/fig_margins.rst", category="Figures"),
+        eva=report("reports/figures/eva.png", caption="../report/fig_eva.rst", category="Figures"),
+        trends=report("reports/figures/trends.png", caption="../report/fig_trends.rst", category="Figures"),
     params:
         years=company_years(PAPER),
         series=config["trends"]["series"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/make_figures.log",
     conda:
@@ -91,12 +97,34 @@ rule render_paper:
         figures=expand("reports/figures/{name}.png", name=FIGURES),
         lib=lib("render"),
     output:
-        html="reports/paper.html",
+        html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
     params:
         renderer=config["paper"]["renderer"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/render_paper.log",
     conda:
         "../envs/pipeline.yaml"
     script:
         "../../scripts/render_paper.py"
+
+
+rule write_manifest:
+    input:
+        files=manifest_inputs,
+        lib=lib("verify"),
+    output:
+        manifest="reports/manifest.tsv",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    log:
+        "logs/write_manifest.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/write_manifest.py"

@@ -8,9 +8,15 @@ rule run_trend_tests:
         eva="data/processed/{company}/eva.csv",
         lib=lib("trends"),
     output:
-        trends="data/processed/{company}/trend_tests.csv",
+        trends=report(
+            "data/processed/{company}/trend_tests.csv", caption="../report/trends.rst", category="Trend tests"
+        ),
     params:
         trends=config["trends"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         "logs/run_trend_tests/{company}.log",
     conda:

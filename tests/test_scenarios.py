@@ -1,0 +1,103 @@
+"""Users other than the first author: a peer replicating, a researcher adding a year, another company,
+a cluster user."""
+import re
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import yaml
+
+from pipeline import ROOT, copy_repo, snakemake
+from xpm.verify import cell_differences
+
+
+def test_clean_rebuild_is_byte_identical_to_the_reference_manifest(built):
+    r = subprocess.run([sys.executable, "-m", "xpm.verify", "--root", str(built)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"(\d+) of \1 files identical", r.stdout)
+
+
+def test_verify_reports_cell_level_differences(tmp_path, built):
+    ref = tmp_path / "ref"
+    shutil.copytree(built / "data", ref / "data")
+    f = built / "data/processed/xiaomi/ratios.csv"
+    changed = tmp_path / "changed"
+    shutil.copytree(built, changed, ignore=shutil.ignore_patterns(".snakemake"))
+    df = pd.read_csv(changed / "data/processed/xiaomi/ratios.csv")
+    i = df.index[(df.ratio == "gross_margin") & (df.fiscal_year == 2024)][0]
+    df.loc[i, "value"] = df.loc[i, "value"] + 0.5
+    df.to_csv(changed / "data/processed/xiaomi/ratios.csv", index=False)
+    r = subprocess.run([sys.executable, "-m", "xpm.verify", "--root", str(changed), "--reference", str(ref)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "differs: data/processed/xiaomi/ratios.csv" in r.stdout
+    assert f"row {i + 2}, column value" in r.stdout
+    assert cell_differences(f, f, 1e-9).empty
+
+
+def test_cluster_profile_dry_run(tmp_path):
+    work = copy_repo(tmp_path)
+    r = snakemake(work, "-n", "--workflow-profile", "workflow/profiles/slurm")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "render_paper" in r.stdout + r.stderr
+    rules = "".join(p.read_text() for p in (ROOT / "workflow/rules").glob("*.smk"))
+    n_rules = len(re.findall(r"^rule ", rules, flags=re.M))
+    assert len(re.findall(r"^    threads: ", rules, flags=re.M)) == n_rules
+    assert rules.count("mem_mb=") >= n_rules
+
+
+def test_another_company_runs_alone(tmp_path):
+    work = copy_repo(tmp_path)
+    shutil.rmtree(work / "data/raw/xiaomi")
+    shutil.copytree(ROOT / "tests/fixtures/acme/raw/acme", work / "data/raw/acme")
+    cfg = yaml.safe_load((work / "workflow/config.yaml").read_text())
+    cfg["companies"] = {"acme": {"name": "Acme Devices (fictitious, made-up data)", "currency": "RMB",
+                                 "fiscal_years": {"first": 2021, "last": 2023}}}
+    cfg["paper"]["company"] = "acme"
+    (work / "workflow/config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    r = snakemake(work)
+    assert r.returncode == 0, r.stderr[-4000:]
+    assert not (work / "data/processed/xiaomi").exists()
+    p = pd.read_csv(work / "data/processed/acme/panel.csv")
+    assert p.set_index(["fiscal_year", "item"]).at[(2023, "revenue"), "value"] == 1250.0
+    ratios = pd.read_csv(work / "data/processed/acme/ratios.csv").set_index(["ratio", "fiscal_year"])
+    assert ratios.at[("gross_margin", 2023), "value"] == 22.0            # 275 / 1250
+    assert abs(ratios.at[("current_ratio", 2022), "value"] - 650 / 380) < 1e-9   # 10 significant digits in CSV
+    html = (work / "reports/paper.html").read_text(encoding="utf-8")
+    assert "Acme Devices (fictitious, made-up data)" in html and "1,250.0" in html
+
+
+def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
+    work = tmp_path / "fy"
+    shutil.copytree(built, work, ignore=shutil.ignore_patterns(".snakemake"))
+    d = work / "data/raw/xiaomi/2025"
+    rows = {"revenue": 400000.0, "cost_of_sales": 310000.0, "gross_profit": 90000.0, "operating_profit": 30000.0,
+            "rd_expenses": 30000.0}
+    with open(d / "figures.csv", "a", encoding="utf-8") as f:
+        for i, (k, v) in enumerate(rows.items()):
+            f.write(f"xiaomi,2025,FY,{k},{v:g},RMB_million,,SYN{i}\n")
+    with open(d / "sources.csv", "a", encoding="utf-8") as f:
+        for i, k in enumerate(rows):
+            f.write(f'SYN{i},company_document,SYNTHETIC test row (not a real figure),,https://example.invalid/syn,'
+                    f'"SYNTHETIC {k}",,2025-12-31,results_announcement,tests/test_scenarios.py\n')
+    cfg_path = work / "workflow/config.yaml"
+    cfg_path.write_text(cfg_path.read_text().replace("fiscal_years: {first: 2015, last: 2024}",
+                                                     "fiscal_years: {first: 2015, last: 2025}"))
+    dry = snakemake(work, "-n")
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    out = dry.stdout + dry.stderr
+    stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
+    assert stats.get("validate_extract") == "1"          # only FY2025's extract, not the ten earlier ones
+    assert {"clean_panel", "compute_ratios", "compute_eva", "run_trend_tests", "render_paper"} <= set(stats)
+    r = snakemake(work)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "| 2025 |" in (work / "reports/tables/ratios_profitability.md").read_text().splitlines()[6] or \
+        "2025" in (work / "reports/tables/ratios_profitability.md").read_text()
+    ratios = pd.read_csv(work / "data/processed/xiaomi/ratios.csv").set_index(["ratio", "fiscal_year"])
+    assert ratios.at[("gross_margin", 2025), "value"] == 22.5
+    assert ratios.at[("net_margin", 2025), "status"] == "missing profit_for_year FY2025"
+    eva = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
+    st = eva[(eva.method == "simple") & (eva.fiscal_year == 2025)].iloc[0]["status"]
+    assert "missing total_equity / equity_attributable_owners FY2025" in st
+    assert "FY2025" in (work / "reports/paper.html").read_text(encoding="utf-8")
