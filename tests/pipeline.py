@@ -1,4 +1,5 @@
 """Helpers to run the Snakemake pipeline in a temporary copy of the repository."""
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,17 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
+NONET = ROOT / "tests" / "nonet"
+
+
+def no_network_env() -> dict:
+    """Environment whose Python processes cannot open a network connection (tests/nonet/sitecustomize.py)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(NONET)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
 def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run Snakemake in `workdir` with every network connection blocked (the pipeline never needs one)."""
     return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=no_network_env())

@@ -101,3 +101,12 @@ def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
     st = eva[(eva.method == "simple") & (eva.fiscal_year == 2025)].iloc[0]["status"]
     assert "missing total_equity / equity_attributable_owners FY2025" in st
     assert "FY2025" in (work / "reports/paper.html").read_text(encoding="utf-8")
+
+
+def test_network_is_blocked_in_pipeline_runs():
+    """Every pipeline run of the tests (the `built` fixture included) goes through this environment."""
+    from pipeline import no_network_env
+
+    r = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+                       env=no_network_env(), capture_output=True, text=True)
+    assert r.returncode != 0 and "network access blocked" in r.stderr

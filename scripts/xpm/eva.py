@@ -32,16 +32,18 @@ def _const_series(w: Wide, values: dict, default=np.nan) -> pd.Series:
 def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "") -> tuple[Q, pd.Series]:
     """Per fiscal year t, the first listed item with a value for year t + lag (e.g. lag=1: start of next year)."""
     vals, srcs = {}, {}
-    for _, y in w.index:
+    for y in sorted(set(w.index.get_level_values(1))):
         for it in items:
             v, sid = pick(market, it, y + lag)
             if not np.isnan(v):
                 vals[y], srcs[y] = v, sid
                 break
-    v = _const_series(w, vals)
-    src = pd.Series([srcs.get(y, "") for _, y in w.index], index=w.index, dtype=object)
+    years = pd.Series(w.index.get_level_values(1), index=w.index)
+    v = years.map(vals).astype(float)
+    src = years.map(srcs).fillna("").astype(object)
     why = pd.Series("", index=w.index, dtype=object)
-    why[v.isna()] = [f"no source for {label or items[0]} (year {y + lag})" for _, y in w.index[v.isna()]]
+    miss = v.isna()
+    why[miss] = f"no source for {label or items[0]} (year " + (years[miss] + lag).astype(str) + ")"
     return Q(v, why, label or items[0]), src
 
 

@@ -9,6 +9,7 @@ up to more than group revenue).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .errors import IdentityError
@@ -18,41 +19,51 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
                      period: str = "FY") -> pd.DataFrame:
     """One row per company, fiscal_year and identity: lhs, rhs, difference, allowance, status, detail."""
     p = panel[panel["period"] == period]
-    val = p.set_index(["company", "fiscal_year", "item"])["value"]
-    res = p.set_index(["company", "fiscal_year", "item"])["resolution"]
-    rows = []
-    for (company, year), _ in p.groupby(["company", "fiscal_year"]):
-        for ident in identities:
-            terms, target = ident["terms"], ident["equals"]
-            have = {i: val.get((company, year, i)) for i in list(terms) + [target]}
-            present = [i for i, v in have.items() if v is not None and pd.notna(v)]
-            missing = [i for i in have if i not in present]
-            base = {"company": company, "fiscal_year": year, "identity": ident["name"],
-                    "formula": " ".join(f"{'+' if c > 0 else '-'} {i}" for i, c in terms.items()).lstrip("+ ")
-                    + f" = {target}"}
-            if not present or (missing and ident.get("when_incomplete") != "upper_bound"):
-                rows.append({**base, "lhs": float("nan"), "rhs": float("nan"), "difference": float("nan"),
-                             "allowance": float("nan"), "status": "not checkable",
-                             "detail": "missing " + ", ".join(missing)})
+    idx = ["company", "fiscal_year"]
+    val = p.pivot_table(index=idx, columns="item", values="value", aggfunc="first")
+    res = p.pivot_table(index=idx, columns="item", values="resolution", aggfunc="first")
+    frames = []
+    for ident in identities:
+        terms, target = ident["terms"], ident["equals"]
+        items = list(terms) + [target]
+        V, R = val.reindex(columns=items), res.reindex(columns=items)
+        present = V.notna()
+        lhs = sum(c * V[i].fillna(0.0) for i, c in terms.items())
+        rhs = V[target]
+        allowance = R.where(present).sum(axis=1) + relative * V.abs().max(axis=1)
+        diff = lhs - rhs
+        pres = present.to_numpy()
+        names = np.array(items)
+        missing = [", ".join(names[~row]) for row in pres]
+        n_present_terms = present[list(terms)].sum(axis=1).to_numpy()
+        upper = ident.get("when_incomplete") == "upper_bound"
+        complete = pres.all(axis=1)
+        target_ok = present[target].to_numpy()
+        checkable = target_ok & (n_present_terms > 0) & (complete | upper)
+        holds_eq = (diff.abs() <= allowance).to_numpy()
+        holds_ub = (lhs <= rhs + allowance).to_numpy()
+        status = np.where(~checkable, "not checkable",
+                          np.where(complete, np.where(holds_eq, "holds", "violated"),
+                                   np.where(holds_ub, "upper bound holds", "violated")))
+        vals = V.to_numpy()
+        detail = []
+        for k in range(len(V)):
+            if not checkable[k]:
+                detail.append("missing " + missing[k])
                 continue
-            if target in missing:
-                rows.append({**base, "lhs": float("nan"), "rhs": float("nan"), "difference": float("nan"),
-                             "allowance": float("nan"), "status": "not checkable", "detail": "missing " + target})
-                continue
-            lhs = sum(c * have[i] for i, c in terms.items() if i in present)
-            rhs = have[target]
-            allowance = sum(res[(company, year, i)] for i in present) + relative * max(abs(have[i]) for i in present)
-            diff = lhs - rhs
-            detail = "; ".join(f"{i}={have[i]:.4f}" for i in present)
-            if missing:
-                ok = lhs <= rhs + allowance
-                status = "upper bound holds" if ok else "violated"
-                detail = f"partial (missing {', '.join(missing)}): " + detail
-            else:
-                status = "holds" if abs(diff) <= allowance else "violated"
-            rows.append({**base, "lhs": lhs, "rhs": rhs, "difference": diff, "allowance": allowance,
-                         "status": status, "detail": detail})
-    return pd.DataFrame(rows)
+            d = "; ".join(f"{names[j]}={vals[k, j]:.4f}" for j in range(len(items)) if pres[k, j])
+            detail.append(d if complete[k] else f"partial (missing {missing[k]}): " + d)
+        formula = " ".join(f"{'+' if c > 0 else '-'} {i}" for i, c in terms.items()).lstrip("+ ") + f" = {target}"
+        f = pd.DataFrame({"company": V.index.get_level_values(0), "fiscal_year": V.index.get_level_values(1),
+                          "identity": ident["name"], "formula": formula,
+                          "lhs": np.where(checkable, lhs, np.nan), "rhs": np.where(checkable, rhs, np.nan),
+                          "difference": np.where(checkable, diff, np.nan),
+                          "allowance": np.where(checkable, allowance, np.nan), "status": status, "detail": detail})
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    order = {i["name"]: k for k, i in enumerate(identities)}
+    out["_o"] = out["identity"].map(order)
+    return out.sort_values(["company", "fiscal_year", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
 def raise_on_violations(checks: pd.DataFrame) -> None:

@@ -15,15 +15,12 @@ import pandas as pd
 
 def _merge(a: pd.Series, b: pd.Series) -> pd.Series:
     """Join two reason columns, each reason once ('missing x FY2020; missing y FY2021')."""
-    out = []
-    for x, y in zip(a.to_numpy(), b.to_numpy()):
-        if not y or y == x:
-            out.append(x)
-        elif not x:
-            out.append(y)
-        else:
-            parts = x.split("; ")
-            out.append("; ".join(parts + [p for p in y.split("; ") if p not in parts]))
+    x, y = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+    out = np.where(x == "", y, x)
+    both = (x != "") & (y != "") & (x != y)
+    for k in np.flatnonzero(both):
+        parts = x[k].split("; ")
+        out[k] = "; ".join(parts + [p for p in y[k].split("; ") if p not in parts])
     return pd.Series(out, index=a.index, dtype=object)
 
 
@@ -87,19 +84,21 @@ class Wide:
     def _series(self, item: str, lag: int = 0) -> pd.Series:
         if item not in self.w.columns:
             return pd.Series(np.nan, index=self.index, dtype=float)
-        s = self.w[item]
+        s = self.w[item].astype(float)
         if lag == 0:
-            return s.astype(float)
-        shifted = s.copy()
-        keys = [(c, y - lag) for c, y in self.index]
-        shifted[:] = [s.get(k, np.nan) for k in keys]
-        return shifted.astype(float)
+            return s
+        # the value of fiscal year t - lag of the same company (NaN when that year is absent): gaps in years
+        # are respected, never squeezed
+        want = pd.MultiIndex.from_arrays([self.index.get_level_values(0), self.index.get_level_values(1) - lag])
+        return pd.Series(s.reindex(want).to_numpy(), index=self.index, dtype=float)
 
     def _q(self, item: str, lag: int = 0) -> Q:
         v = self._series(item, lag)
-        years = pd.Series([y - lag for _, y in self.index], index=self.index)
         why = pd.Series("", index=self.index, dtype=object)
-        why[v.isna()] = "missing " + item + " FY" + years[v.isna()].astype(str)
+        miss = v.isna().to_numpy()
+        if miss.any():
+            years = (self.index.get_level_values(1)[miss] - lag).astype(str)
+            why[miss] = ("missing " + item + " FY") + pd.Index(years)
         return Q(v, why, item if lag == 0 else f"{item}[t-{lag}]")
 
     def __getitem__(self, item: str) -> Q:

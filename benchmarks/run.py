@@ -1,0 +1,171 @@
+"""Performance benchmark: prints ratios measured in one run on this machine (not a timed test).
+
+    uv run python benchmarks/run.py            # everything (about 8 minutes on 2 cores)
+    uv run python benchmarks/run.py --quick    # library scaling only
+
+Measures: full rebuild from raw against its floor (jobs x bare `import pandas, statsmodels`), no-op rebuild,
+incremental rebuild after one synthetic fiscal year, the metrics library (cleaning + identities + ratios +
+WACC + EVA, no Snakemake) on synthetic panels of 100, 1,000 and 10,000 companies x 10 years against a
+per-company loop, and the pytest suite's wall time. Targets (issue 7): rebuild within 3x its floor; no-op
+under 2 s; library >= 10x the loop and linear in panel size.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pipeline import copy_repo  # noqa: E402
+from xpm.eva import compute_eva, compute_wacc  # noqa: E402
+from xpm.identities import check_identities  # noqa: E402
+from xpm.ratios import compute_ratios  # noqa: E402
+from xpm.select import choose_values  # noqa: E402
+
+SNAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet"]
+KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
+DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
+ITEMS = ["revenue", "cost_of_sales", "gross_profit", "operating_profit", "profit_before_tax", "income_tax_expense",
+         "profit_for_year", "profit_attributable_owners", "adjusted_net_profit", "rd_expenses",
+         "selling_marketing_expenses", "total_assets", "current_assets", "non_current_assets", "total_liabilities",
+         "current_liabilities", "total_equity", "equity_attributable_owners", "inventories", "trade_receivables",
+         "cash_and_equivalents", "cfo", "total_borrowings", "interest_expense"]
+
+
+def timed(cmd, cwd) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def n_jobs(cwd) -> int:
+    out = subprocess.run([*SNAKE[:-1], "-n"], cwd=cwd, capture_output=True, text=True, check=True)
+    text = out.stdout + out.stderr
+    m = re.search(r"^total\s+(\d+)$", text, flags=re.M)
+    return int(m.group(1)) if m else 0
+
+
+def synthetic_evidence(n_companies: int, years=range(2015, 2025), seed: int = 0) -> pd.DataFrame:
+    """Made-up, internally consistent statements (two sources per item, one rounded) for n companies."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    comp = np.repeat(np.arange(n_companies), len(years))
+    yrs = np.tile(np.array(list(years)), n_companies)
+    rev = rng.uniform(1e3, 1e5, len(comp))
+    cos = rev * rng.uniform(0.6, 0.9, len(comp))
+    op = (rev - cos) * 0.5
+    pbt = op * 1.05
+    tax = pbt * 0.2
+    ta = rev * 1.2
+    tl = ta * 0.5
+    vals = {"revenue": rev, "cost_of_sales": cos, "gross_profit": rev - cos, "operating_profit": op,
+            "profit_before_tax": pbt, "income_tax_expense": tax, "profit_for_year": pbt - tax,
+            "profit_attributable_owners": pbt - tax, "adjusted_net_profit": (pbt - tax) * 1.1, "rd_expenses": rev * 0.05,
+            "selling_marketing_expenses": rev * 0.06, "total_assets": ta, "current_assets": ta * 0.6,
+            "non_current_assets": ta * 0.4, "total_liabilities": tl, "current_liabilities": tl * 0.7,
+            "total_equity": ta - tl, "equity_attributable_owners": ta - tl, "inventories": rev * 0.1,
+            "trade_receivables": rev * 0.05, "cash_and_equivalents": rev * 0.2, "cfo": op * 1.1,
+            "total_borrowings": tl * 0.2, "interest_expense": tl * 0.01}
+    for item, v in vals.items():
+        for src, (kind, r) in enumerate((("company_document", 0.05), ("news", 50.0))):
+            printed = np.round(v, 1) if src == 0 else np.round(v / 100) * 100
+            rows.append(pd.DataFrame({
+                "company": [f"c{c:05d}" for c in comp], "fiscal_year": yrs, "period": "FY", "item": item,
+                "statement": "income_statement", "quantity": "money", "value": printed, "canonical_unit": "RMB_million",
+                "currency": "RMB", "resolution": r, "value_printed": "", "unit": "RMB_million",
+                "source_id": [f"S{src}-{i}" for i in range(len(comp))], "kind": kind, "reliability_flag": "",
+                "doc_period_end": "2024-12-31" if src == 0 else "", "doc_type": "annual_report" if src == 0 else "",
+                "document": "synthetic", "url": f"https://example.invalid/{src}", "raw_file": "synthetic", "raw_row": 0}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def library(evidence: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    panel, _, _ = choose_values(evidence, periods=["FY"], currency="RMB", kinds=KINDS, doc_types=DOCS,
+                                relative_tolerance=0.002)
+    check_identities(panel, cfg["cleaning"]["identities"], 0.005)
+    compute_ratios(panel, 0.25)
+    wacc = compute_wacc(panel, market, {**cfg["wacc"], "bounds_percent": {"min": 0.0, "max": 100.0}})
+    return compute_eva(panel, market, wacc, cfg["eva"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    import yaml
+
+    cfg = yaml.safe_load((ROOT / "workflow/config.yaml").read_text())
+    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
+          f"Python {platform.python_version()}, cores available: {len(__import__('os').sched_getaffinity(0))}")
+    market_path = ROOT / "data/processed/market/cost_of_capital.csv"
+    if not market_path.exists():
+        subprocess.run([*SNAKE, str(market_path.relative_to(ROOT))], cwd=ROOT, check=True)
+    market = pd.read_csv(market_path)
+
+    if not a.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = copy_repo(Path(tmp))
+            jobs = n_jobs(work)
+            imp = statistics.median(timed([sys.executable, "-c", "import pandas, statsmodels"], work) for _ in range(3))
+            full = timed(SNAKE, work)
+            floor = jobs * imp
+            print(f"full rebuild: {full:.1f} s for {jobs} jobs; floor {jobs} x {imp:.2f} s = {floor:.1f} s; "
+                  f"ratio {full / floor:.2f} (target <= 3)")
+            noop = timed(SNAKE, work)
+            print(f"no-op rebuild: {noop:.2f} s (target < 2 s)")
+            d = work / "data/raw/xiaomi/2025"
+            with open(d / "figures.csv", "a") as f:
+                f.write("xiaomi,2025,FY,revenue,400000,RMB_million,,BENCH1\n")
+            with open(d / "sources.csv", "a") as f:
+                f.write('BENCH1,company_document,SYNTHETIC benchmark row,,https://example.invalid,"SYNTHETIC",,'
+                        '2025-12-31,results_announcement,benchmarks/run.py\n')
+            c = work / "workflow/config.yaml"
+            c.write_text(c.read_text().replace("last: 2024}", "last: 2025}"))
+            rerun = n_jobs(work)
+            inc = timed(SNAKE, work)
+            print(f"incremental rebuild (one synthetic FY2025 extract): {rerun} of {jobs} jobs rerun, {inc:.1f} s")
+
+    rates = {}
+    for n in (100, 1000, 10000):
+        ev = synthetic_evidence(n)
+        tracemalloc.start()
+        t = time.perf_counter()
+        library(ev, market, cfg)
+        dt = time.perf_counter() - t
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        rates[n] = n * 10 / dt
+        print(f"library, {n:>6} companies x 10 years: {dt:7.2f} s, {rates[n]:10,.0f} company-years/s, "
+              f"peak traced memory {peak:,.0f} MiB")
+    print(f"linearity: time(10,000) / time(1,000) = {(10000 / rates[10000]) / (1000 / rates[1000]):.2f} "
+          f"(10.0 = linear)")
+    ev = synthetic_evidence(100, seed=1)
+    t = time.perf_counter()
+    for _, g in ev.groupby("company"):
+        library(g, market, cfg)
+    loop_rate = 100 * 10 / (time.perf_counter() - t)
+    print(f"per-company loop, 100 companies: {loop_rate:,.0f} company-years/s; vectorised at 1,000 companies is "
+          f"{rates[1000] / loop_rate:.1f}x the loop (target >= 10x)")
+
+    if not a.quick:
+        t = time.perf_counter()
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                           capture_output=True, text=True)
+        print(f"pytest suite: {time.perf_counter() - t:.1f} s ({r.stdout.strip().splitlines()[-1]})")
+
+
+if __name__ == "__main__":
+    main()
