@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+import resource
 from pathlib import Path
 
 import numpy as np
@@ -104,10 +104,19 @@ def library(evidence: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.DataF
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--library-size", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     import yaml
 
     cfg = yaml.safe_load((ROOT / "workflow/config.yaml").read_text())
+    if a.library_size:
+        market = pd.read_csv(ROOT / "data/processed/market/cost_of_capital.csv")
+        ev = synthetic_evidence(a.library_size)
+        t = time.perf_counter()
+        library(ev, market, cfg)
+        dt = time.perf_counter() - t
+        print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return
     print(f"machine: {platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}, cores available: {len(__import__('os').sched_getaffinity(0))}")
     market_path = ROOT / "data/processed/market/cost_of_capital.csv"
@@ -140,18 +149,15 @@ def main() -> None:
 
     rates = {}
     for n in (100, 1000, 10000):
-        ev = synthetic_evidence(n)
-        tracemalloc.start()
-        t = time.perf_counter()
-        library(ev, market, cfg)
-        dt = time.perf_counter() - t
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        # each size in a fresh process: wall time of the library call and the process's peak RSS
+        out = subprocess.run([sys.executable, __file__, "--library-size", str(n)], capture_output=True, text=True,
+                             check=True).stdout.split()
+        dt, peak = float(out[0]), float(out[1])
         rates[n] = n * 10 / dt
         print(f"library, {n:>6} companies x 10 years: {dt:7.2f} s, {rates[n]:10,.0f} company-years/s, "
-              f"peak traced memory {peak:,.0f} MiB")
+              f"peak RSS {peak:,.0f} MiB")
     print(f"linearity: time(10,000) / time(1,000) = {(10000 / rates[10000]) / (1000 / rates[1000]):.2f} "
-          f"(10.0 = linear)")
+          f"(10.0 = linear); time(1,000) / time(100) = {(1000 / rates[1000]) / (100 / rates[100]):.2f}")
     ev = synthetic_evidence(100, seed=1)
     t = time.perf_counter()
     for _, g in ev.groupby("company"):
