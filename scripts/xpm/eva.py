@@ -25,10 +25,6 @@ from .market import pick
 from .quantity import Q, Wide
 
 
-def _const_series(w: Wide, values: dict, default=np.nan) -> pd.Series:
-    return pd.Series([values.get(y, default) for _, y in w.index], index=w.index, dtype=float)
-
-
 def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "") -> tuple[Q, pd.Series]:
     """Per fiscal year t, the first listed item with a value for year t + lag (e.g. lag=1: start of next year)."""
     vals, srcs = {}, {}

@@ -100,10 +100,9 @@ def save(fig, path) -> None:
     """PNG without a software/date stamp, so that rebuilds give the same bytes."""
     import io as _io
 
-    from .io import write_text  # noqa: F401  (keeps the atomic-write convention in one place)
-    from .io import _atomic_write_bytes
+    from .io import write_bytes
 
     buf = _io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
-    _atomic_write_bytes(path, buf.getvalue())
+    write_bytes(path, buf.getvalue())

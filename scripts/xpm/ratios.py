@@ -221,6 +221,13 @@ def overseas_revenue_share(w: Wide) -> Q:
     return pct(w["revenue_overseas"] / w["revenue"])
 
 
+def _with_tax(tax_rate: float):
+    def f(w: Wide) -> Q:
+        return roic(w, tax_rate)
+    f.__doc__ = roic.__doc__
+    return f
+
+
 def registry(tax_rate: float) -> list[tuple[str, str, str, object]]:
     """(group, name, unit, function(w) -> Q) for every ratio the pipeline computes."""
     R = [
@@ -230,7 +237,7 @@ def registry(tax_rate: float) -> list[tuple[str, str, str, object]]:
         ("profitability", "adjusted_net_margin", "percent", adjusted_net_margin),
         ("profitability", "roa", "percent", roa),
         ("profitability", "roe", "percent", roe),
-        ("profitability", "roic", "percent", lambda w: roic(w, tax_rate)),
+        ("profitability", "roic", "percent", _with_tax(tax_rate)),
         ("solvency", "current_ratio", "times", current_ratio),
         ("solvency", "quick_ratio", "times", quick_ratio),
         ("solvency", "cash_ratio", "times", cash_ratio),
@@ -282,8 +289,7 @@ def compute_ratios(panel: pd.DataFrame, tax_rate: float) -> pd.DataFrame:
     frames = []
     for group, name, unit, fn in registry(tax_rate):
         q = fn(w).clean()
-        target = fn if not callable(getattr(fn, "__wrapped__", None)) else fn.__wrapped__
-        formula = formula_of(target) if target.__doc__ else {"roic": formula_of(roic)}.get(name, "")
+        formula = formula_of(fn)
         frames.append(pd.DataFrame({"company": [c for c, _ in q.v.index], "fiscal_year": [y for _, y in q.v.index],
                                     "group": group, "ratio": name, "value": q.v.to_numpy(), "unit": unit,
                                     "status": q.why.to_numpy(), "formula": formula}))
