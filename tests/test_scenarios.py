@@ -110,3 +110,31 @@ def test_network_is_blocked_in_pipeline_runs():
     r = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
                        env=no_network_env(), capture_output=True, text=True)
     assert r.returncode != 0 and "network access blocked" in r.stderr
+
+
+def test_real_ratios_equal_the_chosen_panel_values(built):
+    p = pd.read_csv(built / "data/processed/xiaomi/panel.csv")
+    v = p[p.period == "FY"].set_index(["fiscal_year", "item"])["value"]
+    r = pd.read_csv(built / "data/processed/xiaomi/ratios.csv").set_index(["ratio", "fiscal_year"])["value"]
+    gm21 = v[(2021, "gross_profit")] / v[(2021, "revenue")] * 100
+    assert abs(r[("gross_margin", 2021)] - gm21) < 1e-6 and round(gm21, 1) == 17.7
+    growth24 = (v[(2024, "revenue")] / v[(2023, "revenue")] - 1) * 100
+    assert abs(r[("revenue_growth", 2024)] - growth24) < 1e-6 and round(growth24, 1) == 35.0
+
+
+def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_path):
+    work = tmp_path / "m"
+    # keep .snakemake/metadata: it is how Snakemake knows that a parameter changed
+    shutil.copytree(built, work)
+    before = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
+    cfg = work / "workflow/config.yaml"
+    cfg.write_text(cfg.read_text().replace("  method: simple\n", "  method: stern_stewart\n"))
+    dry = snakemake(work, "-n")
+    out = dry.stdout + dry.stderr
+    stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
+    assert "compute_eva" in stats
+    assert not {"validate_extract", "clean_panel", "check_identities", "compute_ratios", "compute_wacc"} & set(stats)
+    assert snakemake(work).returncode == 0
+    after = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
+    assert after.loc[after.headline, "method"].unique().tolist() == ["stern_stewart"]
+    assert before.loc[before.headline, "method"].unique().tolist() == ["simple"]

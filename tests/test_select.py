@@ -94,3 +94,23 @@ def test_rounding_is_not_a_conflict_but_a_real_difference_is():
     ])
     assert list(conflicts.other_source_id) == ["N2"]
     assert panel.iloc[0].n_agreeing == 1 and panel.iloc[0].n_conflicting == 1
+
+
+def test_a_rounded_summary_is_refined_by_a_more_precise_printing_of_the_same_figure():
+    panel, conflicts, _ = choose([
+        {"source_id": "F1", "kind": "filing_summary", "value": 245900.0, "resolution": 50.0},   # "245.9bn"
+        {"source_id": "N1", "kind": "news", "value": 245866.0, "resolution": 0.5},             # "245,866m"
+        {"source_id": "N2", "kind": "news", "value": 245000.0, "resolution": 500.0},           # "2.45 trillion"? no: rounded
+    ])
+    row = panel.iloc[0]
+    assert (row.source_id, row.value, row.precedence_source_id) == ("N1", 245866.0, "F1")
+    assert row.runner_up_source_id == "F1"
+
+
+def test_company_documents_are_never_refined_by_other_kinds():
+    panel, _, _ = choose([
+        {"source_id": "C1", "kind": "company_document", "value": 365906.4, "resolution": 0.05,
+         "doc_period_end": "2024-12-31", "doc_type": "results_announcement"},
+        {"source_id": "A1", "kind": "aggregator", "value": 365906.412, "resolution": 0.0005},
+    ])
+    assert panel.iloc[0].source_id == "C1" and panel.iloc[0].precedence_source_id == "C1"

@@ -10,6 +10,11 @@ Precedence (configured in workflow/config.yaml, key cleaning.precedence):
 4. the most precise printing (smallest rounding resolution in canonical units);
 5. the source id, so that ties resolve the same way on every machine.
 
+Refinement: when the winner is not a company document and another eligible source prints the *same*
+figure more precisely (the two agree within the rounding of both printings, no relative tolerance), the
+more precise printing is used (e.g. a summary's "245.9bn" and a release's "245,866m"). `source_id` is then
+the precise source and `precedence_source_id` the winner of the precedence.
+
 Rows are never chosen when their source carries a reliability flag, when their currency is not RMB
 (HKD translations, unstated currency) or when their period is not configured; such rows stay in the
 evidence table with the reason.
@@ -71,6 +76,22 @@ def disagree(a: pd.Series, b: pd.Series, res_a: pd.Series, res_b: pd.Series, rel
     return (a - b).abs() > allowance + 1e-9
 
 
+def refine(ranked: pd.DataFrame, winner: pd.DataFrame) -> pd.DataFrame:
+    """Swap a non-company winner for the most precise eligible printing of the same figure (see module doc)."""
+    w = winner.assign(precedence_source_id=winner["source_id"])
+    cand = ranked.merge(w[KEY + ["value", "resolution", "kind"]].rename(
+        columns={"value": "_wv", "resolution": "_wr", "kind": "_wk"}), on=KEY)
+    same = (cand["value"] - cand["_wv"]).abs() <= cand["resolution"] + cand["_wr"] + 1e-9
+    better = cand[same & (cand["resolution"] < cand["_wr"]) & (cand["_wk"] != "company_document")]
+    if better.empty:
+        return w
+    best = better.sort_values(KEY + ["resolution", "_kind_rank", "source_id"], kind="mergesort").drop_duplicates(KEY)
+    best = best.drop(columns=["_wv", "_wr", "_wk"]).merge(w[KEY + ["precedence_source_id"]], on=KEY)
+    keep = w.merge(best[KEY].assign(_r=True), on=KEY, how="left")
+    keep = keep[keep["_r"].isna()].drop(columns="_r")
+    return pd.concat([keep, best[keep.columns]], ignore_index=True).sort_values(KEY).reset_index(drop=True)
+
+
 def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, kinds: list[str],
                   doc_types: list[str], relative_tolerance: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return (panel, conflicts, evidence with status).
@@ -84,8 +105,12 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     e["exclusion"] = eligibility(e, periods, currency)
     ok = rank_evidence(e[e["exclusion"] == ""], kinds, doc_types, relative_tolerance)
     ok["_pos"] = ok.groupby(KEY).cumcount()
-    chosen = ok[ok["_pos"] == 0]
-    runner = ok[ok["_pos"] == 1][KEY + ["source_id", "value", "kind"]].rename(
+    winner = ok[ok["_pos"] == 0]
+    chosen = refine(ok, winner)
+    rest = ok.merge(chosen[KEY + ["source_id"]].assign(_c=True), on=KEY + ["source_id"], how="left")
+    rest = rest[rest["_c"].isna()].drop(columns="_c")
+    rest["_pos"] = rest.groupby(KEY).cumcount()
+    runner = rest[rest["_pos"] == 0][KEY + ["source_id", "value", "kind"]].rename(
         columns={"source_id": "runner_up_source_id", "value": "runner_up_value", "kind": "runner_up_kind"})
     panel = chosen.merge(runner, on=KEY, how="left")
     ref = chosen[KEY + ["value", "resolution", "source_id"]].rename(
@@ -105,7 +130,8 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     panel = panel.merge(n_conf, on=KEY, how="left")
     panel["n_conflicting"] = panel["n_conflicting"].fillna(0).astype(int)
     panel_cols = KEY + ["statement", "quantity", "value", "canonical_unit", "resolution", "value_printed", "unit",
-                        "source_id", "kind", "document", "url", "raw_file", "raw_row", "n_sources", "n_agreeing",
+                        "source_id", "kind", "document", "url", "raw_file", "raw_row", "precedence_source_id",
+                        "n_sources", "n_agreeing",
                         "n_conflicting", "runner_up_source_id", "runner_up_value", "runner_up_kind"]
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "value", "source_id", "kind", "reliability_flag",
                            "difference", "relative_difference", "canonical_unit", "document"]
