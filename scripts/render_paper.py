@@ -2,7 +2,7 @@
 
 `quarto render` when the Quarto CLI is on PATH (renderer: auto or quarto); otherwise the pandoc fallback
 (pypandoc-binary): shortcodes resolved, cross-references numbered, citations by --citeproc, one
-self-contained HTML file. The log says which renderer ran.
+self-contained HTML file and a DOCX. (PDF needs a LaTeX engine, which neither route installs.) The log says which renderer ran.
 """
 import os
 import shutil
@@ -13,27 +13,31 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from xpm.io import read_text, setup_logging, write_text
+from xpm.io import read_text, setup_logging, write_bytes, write_text
 from xpm.render import qmd_to_markdown
 
 
-def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path) -> None:
+def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path) -> None:
     base = qmd.parent
     md = qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
+    common = ["--citeproc", f"--bibliography={bib.resolve()}", f"--resource-path={base.resolve()}", "--toc",
+              "--number-sections", "--metadata=lang:en", "--metadata=link-citations:true"]
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "paper.html"
-        pypandoc.convert_text(md, "html5", format="markdown", outputfile=str(target), cworkdir=str(base), extra_args=[
-            "--standalone", "--embed-resources", "--citeproc", f"--bibliography={bib.resolve()}",
-            f"--resource-path={base.resolve()}", "--toc", "--number-sections",
-            "--metadata=lang:en", "--metadata=link-citations:true"])
+        pypandoc.convert_text(md, "html5", format="markdown", outputfile=str(target), cworkdir=str(base),
+                              extra_args=["--standalone", "--embed-resources", *common])
         write_text(out, target.read_text(encoding="utf-8"))
+        word = Path(tmp) / "paper.docx"
+        pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(word), cworkdir=str(base), extra_args=common)
+        write_bytes(docx, word.read_bytes())
 
 
-def render_quarto(qmd: Path, out: Path) -> None:
-    subprocess.run(["quarto", "render", qmd.name, "--to", "html"], cwd=qmd.parent, check=True)
-    produced = qmd.parent / "paper.html"
-    if produced.resolve() != out.resolve():
-        shutil.move(produced, out)
+def render_quarto(qmd: Path, out: Path, docx: Path) -> None:
+    for fmt, target in (("html", out), ("docx", docx)):
+        subprocess.run(["quarto", "render", qmd.name, "--to", fmt], cwd=qmd.parent, check=True)
+        produced = qmd.parent / f"paper.{fmt}"
+        if produced.resolve() != target.resolve():
+            shutil.move(produced, target)
 
 
 def main(smk) -> None:
@@ -43,12 +47,12 @@ def main(smk) -> None:
     want = os.environ.get("XPM_RENDERER", smk.params.renderer)
     if want in ("auto", "quarto") and shutil.which("quarto"):
         log.info("renderer: quarto (%s)", shutil.which("quarto"))
-        render_quarto(qmd, out)
+        render_quarto(qmd, out, Path(smk.output.docx))
     else:
         if want == "quarto":
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
-        render_fallback(qmd, variables, Path(smk.input.bib), out)
+        render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx))
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)
 
 

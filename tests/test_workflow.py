@@ -106,6 +106,8 @@ def test_paper_renders_with_computed_values_and_no_loose_ends(built):
     for n in range(1, 18):
         assert f"Table {n}" in html
     assert "Claims audit" in html and "S3-01" in html and "contradicted" in html
+    docx = built / "reports/paper.docx"
+    assert docx.stat().st_size > 50_000 and docx.read_bytes()[:2] == b"PK"
 
 
 def test_a_changed_raw_value_changes_the_paper(built, tmp_path):

@@ -98,6 +98,7 @@ rule render_paper:
         lib=lib("render"),
     output:
         html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
+        docx="reports/paper.docx",
     params:
         renderer=config["paper"]["renderer"],
     threads: 1
