@@ -25,7 +25,8 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "paper.html"
         pypandoc.convert_text(md, "html5", format="markdown", outputfile=str(target), cworkdir=str(base),
-                              extra_args=["--standalone", "--embed-resources", *common])
+                              extra_args=["--standalone", "--embed-resources", f"--css={(base / 'paper.css').resolve()}",
+                                          *common])
         write_text(out, target.read_text(encoding="utf-8"))
         word = Path(tmp) / "paper.docx"
         pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(word), cworkdir=str(base), extra_args=common)

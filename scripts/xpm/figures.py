@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -88,6 +89,7 @@ def trend_lines(series: dict[str, pd.DataFrame], trends: pd.DataFrame):
         intercept = np.median(y - slope * x)
         ax.plot(x, intercept + slope * x, "-", lw=1, label=f"Sen {slope:.3g}/yr")
         ax.set_title(f"{name}\n{t.at[name, 'verdict']}", fontsize=8)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=6)
     for ax in list(axes.flat)[len(names):]:

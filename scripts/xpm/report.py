@@ -124,7 +124,7 @@ def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
 
 def eva_gaps_table(summary: pd.DataFrame) -> str:
     s = summary[summary["eva"].isna()][["method", "fiscal_year", "status"]]
-    s = s.assign(status=s["status"].fillna("").map(lambda x: x if len(x) < 160 else x[:157] + "…"))
+    s = s.assign(status=s["status"].fillna(""))
     return pipe_table(s.rename(columns={"method": "Method", "fiscal_year": "FY", "status": "What is missing"}), "lrl")
 
 

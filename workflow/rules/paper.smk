@@ -91,6 +91,7 @@ rule render_paper:
     input:
         qmd="reports/paper.qmd",
         quarto="reports/_quarto.yml",
+        css="reports/paper.css",
         bib="reports/references.bib",
         variables="reports/_variables.yml",
         tables=expand("reports/tables/{name}.md", name=TABLES),
