@@ -105,16 +105,22 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.Dat
     return out
 
 
+def rd_asset(w: Wide, life: int, lag: int = 0) -> Q:
+    """Unamortised R&D asset at the end of year t - lag: sum_{k=0..L-1} rd_{t-lag-k} x (L - k) / L."""
+    asset = w.constant(0.0, "0")
+    for k in range(0, life):
+        asset = asset + w._q("rd_expenses", k + lag) * ((life - k) / life)
+    asset.name = f"R&D asset ({life}y)"
+    return asset
+
+
 def rd_capitalisation(w: Wide, life: int) -> tuple[Q, Q]:
     """(amortisation in year t, unamortised R&D asset at the end of t) for straight-line life L years."""
     amort = w.constant(0.0, "0")
-    asset = w.constant(0.0, "0")
     for k in range(1, life + 1):
         amort = amort + w._q("rd_expenses", k) * (1.0 / life)
-    for k in range(0, life):
-        asset = asset + w._q("rd_expenses", k) * ((life - k) / life)
-    amort.name, asset.name = f"R&D amortisation ({life}y)", f"R&D asset ({life}y)"
-    return amort, asset
+    amort.name = f"R&D amortisation ({life}y)"
+    return amort, rd_asset(w, life)
 
 
 def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]]) -> pd.DataFrame:
@@ -189,7 +195,6 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
     s = cfg["stern_stewart"]
     life = life or s["rd_life_years"]
     amort, asset = rd_capitalisation(w, life)
-    prev_amort_asset = rd_capitalisation_prev(w, life)
     ebit = w["operating_profit"]
     removed = w.constant(0.0, "0")
     for it in s["remove_items"]:
@@ -199,27 +204,19 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
     nopat = adj_ebit + taxes
     eq, _ = avg_first_of(w, cfg["equity_items"])
     debt, _ = avg_first_of(w, cfg["debt_items"])
-    rd_asset = (asset + prev_amort_asset) / 2.0
+    avg_rd_asset = (asset + rd_asset(w, life, lag=1)) / 2.0
     cash = w.constant(0.0, "0")
     if s["excess_cash"] == "cash_and_deposits":
         cash = w.avg("cash_and_equivalents") + w.avg("short_term_bank_deposits")
-    capital = eq + debt + rd_asset - cash
+    capital = eq + debt + avg_rd_asset - cash
     lines = [("operating_profit (EBIT)", ebit, "RMB_million"), ("plus: R&D expense", w["rd_expenses"], "RMB_million"),
              (f"less: R&D amortisation ({life}y)", -amort, "RMB_million"),
              ("less: removed non-operating gains", -removed, "RMB_million"),
              ("less: taxes at t on adjusted EBIT", taxes, "RMB_million"),
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
-             (f"capital: avg unamortised R&D ({life}y)", rd_asset, "RMB_million"),
+             (f"capital: avg unamortised R&D ({life}y)", avg_rd_asset, "RMB_million"),
              ("capital: less avg excess cash", -cash, "RMB_million")]
     return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"]))
-
-
-def rd_capitalisation_prev(w: Wide, life: int) -> Q:
-    """Unamortised R&D asset at the end of t-1."""
-    asset = w.constant(0.0, "0")
-    for k in range(0, life):
-        asset = asset + w._q("rd_expenses", k + 1) * ((life - k) / life)
-    return asset
 
 
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:

@@ -133,14 +133,12 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
                         "source_id", "kind", "document", "url", "raw_file", "raw_row", "precedence_source_id",
                         "n_sources", "n_agreeing",
                         "n_conflicting", "runner_up_source_id", "runner_up_value", "runner_up_kind"]
-    conflict_cols = KEY + ["chosen_value", "chosen_source_id", "value", "source_id", "kind", "reliability_flag",
-                           "difference", "relative_difference", "canonical_unit", "document"]
-    conflicts = conflicts.rename(columns={"value": "other_value", "source_id": "other_source_id",
-                                          "kind": "other_kind", "reliability_flag": "other_reliability_flag",
-                                          "document": "other_document"})
-    conflict_cols = [{"value": "other_value", "source_id": "other_source_id", "kind": "other_kind",
-                      "reliability_flag": "other_reliability_flag", "document": "other_document"}.get(c, c)
-                     for c in conflict_cols]
+    other = {"value": "other_value", "source_id": "other_source_id", "kind": "other_kind",
+             "reliability_flag": "other_reliability_flag", "document": "other_document"}
+    conflicts = conflicts.rename(columns=other)
+    conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
+                           "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
+                           "other_document"]
     status = e[KEY + ["source_id"]].copy()
     status["status"] = np.where(e["exclusion"] != "", "excluded: " + e["exclusion"], "eligible")
     is_chosen = status.merge(chosen[KEY + ["source_id"]].assign(_c=True), on=KEY + ["source_id"],
