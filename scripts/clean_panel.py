@@ -2,7 +2,8 @@
 import pandas as pd
 
 from xpm.coverage import coverage_table
-from xpm.io import read_reference, setup_logging, write_table
+from xpm.estimates import add_estimates, fx_estimate_table
+from xpm.io import read_reference, read_table, setup_logging, write_table
 from xpm.select import choose_values
 
 TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str, "doc_period_end": str,
@@ -19,15 +20,23 @@ def main(smk) -> None:
     panel, conflicts, ev = choose_values(evidence, periods=list(smk.params.periods), currency=smk.params.currency,
                                          kinds=list(prec["kinds"]), doc_types=list(prec["doc_types"]),
                                          relative_tolerance=float(smk.params.tolerance))
+    fx = smk.params.fx
+    table = fx_estimate_table(ev, panel, read_table(smk.input.market), fx, kinds=list(prec["kinds"]),
+                              doc_types=list(prec["doc_types"]), relative=float(smk.params.tolerance))
+    if not fx["enabled"]:
+        table["used"] = False
+        table["note"] = table["note"].where(table["reported_value"].notna(), "fx_estimates disabled in config")
+    panel = add_estimates(panel, table, ev, float(fx["per"]))
     cov = coverage_table(panel, read_reference(smk.input.catalogue), smk.wildcards.company, list(smk.params.years),
                          list(smk.params.statements))
     write_table(panel, smk.output.panel)
     write_table(conflicts, smk.output.conflicts)
     write_table(ev, smk.output.evidence)
     write_table(cov, smk.output.coverage)
-    log.info("%d raw rows -> %d panel values; %d conflicting source values; %d excluded rows; %d gaps",
-             len(evidence), len(panel), len(conflicts), int(ev["status"].str.startswith("excluded").sum()),
-             int((cov["status"] == "gap").sum()))
+    write_table(table, smk.output.fx_estimates)
+    log.info("%d raw rows -> %d panel values (%d flagged FX estimates); %d conflicting source values; "
+             "%d excluded rows; %d gaps", len(evidence), len(panel), int((panel["basis"] != "reported").sum()),
+             len(conflicts), int(ev["status"].str.startswith("excluded").sum()), int((cov["status"] == "gap").sum()))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Entry script of rule compute_eva: EVA build-up of the three methods, summaries and sensitivity."""
 import pandas as pd
 
-from xpm.eva import compute_eva, eva_summary, sensitivity
+from xpm.eva import compute_eva, eva_summary, market_value_added, sensitivity
 from xpm.io import read_table, setup_logging, write_table
 
 
@@ -15,6 +15,9 @@ def main(smk) -> None:
     write_table(b, smk.output.buildup)
     write_table(s, smk.output.summary)
     write_table(sensitivity(panel, market, wacc, cfg), smk.output.sensitivity)
+    mva = market_value_added(panel, market, {**cfg["mva"], "equity_items": cfg["equity_items"]})
+    write_table(mva, smk.output.mva)
+    log.info("MVA (flagged FX estimate) computable for %s", mva.loc[mva["mva"].notna(), "fiscal_year"].tolist())
     for m in ("simple", "sasac", "stern_stewart"):
         log.info("%s: EVA computable for %s", m, s.loc[(s["method"] == m) & s["eva"].notna(), "fiscal_year"].tolist())
 

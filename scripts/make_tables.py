@@ -13,6 +13,8 @@ def main(smk) -> None:
     conf, checks = read_table(i.conflicts), read_table(i.checks)
     wacc, buildup, summary, sens = read_table(i.wacc), read_table(i.buildup), read_table(i.eva), read_table(i.sensitivity)
     trends, claims = read_table(i.trends), read_table(i.claims)
+    fx, baseline, mva = read_table(i.fx), read_table(i.coverage_baseline), read_table(i.mva)
+    change = R.coverage_change(baseline[baseline["company"] == smk.params.company], cov)
     n_raw = len(pd.read_csv(i.evidence, usecols=["source_id"]))
     method = smk.params.method
     src = "Source: rule `{rule}`, from `{file}`."
@@ -28,6 +30,10 @@ def main(smk) -> None:
         "trends": R.trend_table(trends),
         "claims": R.claims_table(claims),
         "limitations": R.limitations_md(cov, summary, wacc, trends, claims, years),
+        "fx_estimates": R.fx_estimates_table(fx),
+        "coverage_change": R.coverage_change_md(change, smk.params.baseline_label),
+        "mva": R.mva_table(mva),
+        "todo": R.todo_md(R.gap_list(cov, list(smk.params.statements)), wacc),
     }
     for group in ("profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
                   "profit_model"):
@@ -37,7 +43,11 @@ def main(smk) -> None:
               "eva_buildup": ("compute_eva", i.buildup), "eva_methods": ("compute_eva", i.eva),
               "eva_gaps": ("compute_eva", i.eva), "eva_sensitivity": ("compute_eva", i.sensitivity),
               "trends": ("run_trend_tests", i.trends), "claims": ("audit_claims", i.claims),
-              "limitations": ("make_tables", "coverage.csv, wacc.csv, eva.csv, trend_tests.csv, claims_audit.csv")}
+              "limitations": ("make_tables", "coverage.csv, wacc.csv, eva.csv, trend_tests.csv, claims_audit.csv"),
+              "fx_estimates": ("clean_panel", i.fx),
+              "coverage_change": ("make_tables", f"{i.coverage_baseline} and {i.coverage}"),
+              "mva": ("compute_eva", i.mva),
+              "todo": ("make_tables", f"{i.coverage} and {i.wacc}")}
     for name in list(tables):
         rule, file = origin.get(name, ("compute_ratios", i.ratios))
         # the provenance note goes first, so that the table ends the file and the caption that follows the
@@ -49,6 +59,8 @@ def main(smk) -> None:
         write_text(paths[name], text)
     v = R.variables(panel, ratios, summary, wacc, trends, conf, cov, claims, n_raw, smk.params.company_name,
                     method, years)
+    v.update(R.fx_variables(fx, change))
+    v.update(R.mva_variables(mva))
     write_yaml(v, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))
 

@@ -7,7 +7,8 @@ reliability flag, the reporting period of a company document), each derived
 from the ledger's own `source_document` text by the rules below.
 
 Run from the repository root:  python tools/transcribe_ledger.py ../shared/sources
-It rewrites data/raw/xiaomi/<year>/{figures,sources}.csv and
+It merges the sourced additions in data/raw/additions/ (rows found by this project, same columns)
+and rewrites data/raw/xiaomi/<year>/{figures,sources}.csv and
 data/raw/market/cost_of_capital.csv.  It is *not* part of the pipeline.
 """
 from __future__ import annotations
@@ -112,8 +113,32 @@ def split_unit(unit: str) -> tuple[str, str]:
     return m.group(1), (m.group(2) or "")
 
 
+ADDITIONS = Path("data/raw/additions")
+
+
+def ledger_rows(src: Path) -> list[dict]:
+    """The shared ledger, then this project's sourced additions (data/raw/additions/, same columns)."""
+    rows = [dict(r, _ref=f"shared/sources/xiaomi_ledger.csv#{r['row_id']} ({r['ledger_part']})")
+            for r in csv.DictReader(open(src / "xiaomi_ledger.csv", encoding="utf-8"))]
+    add = ADDITIONS / "xiaomi_ledger_additions.csv"
+    if add.exists():
+        rows += [dict(r, _ref=f"{add}#{r['row_id']} ({r['ledger_part']})")
+                 for r in csv.DictReader(open(add, encoding="utf-8"))]
+    return rows
+
+
+def market_rows(src: Path) -> list[dict]:
+    rows = [dict(r, _id=f"C{i:04d}", _ref=f"shared/sources/cost_of_capital.csv line {i + 1}")
+            for i, r in enumerate(csv.DictReader(open(src / "cost_of_capital.csv", encoding="utf-8")), start=1)]
+    add = ADDITIONS / "cost_of_capital_additions.csv"
+    if add.exists():
+        rows += [dict(r, _id=r["row_id"], _ref=f"{add}#{r['row_id']}")
+                 for r in csv.DictReader(open(add, encoding="utf-8"))]
+    return rows
+
+
 def main(src: Path, dest: Path) -> None:
-    rows = list(csv.DictReader(open(src / "xiaomi_ledger.csv", encoding="utf-8")))
+    rows = ledger_rows(src)
     by_year: dict[str, list[dict]] = {}
     for r in rows:
         by_year.setdefault(r["fiscal_year"], []).append(r)
@@ -135,16 +160,16 @@ def main(src: Path, dest: Path) -> None:
                 vend, dtype = vintage(r["source_document"]) if kind == "company_document" else ("", "")
                 w.writerow([r["row_id"], kind, r["source_document"], section(r["source_document"]), r["source_url"],
                             r["evidence"], reliability(r["source_document"], r["unit"], r["item"]), vend, dtype,
-                            f"shared/sources/xiaomi_ledger.csv#{r['row_id']} ({r['ledger_part']})"])
+                            r["_ref"]])
     # market data and cost-of-capital inputs
-    cc = list(csv.DictReader(open(src / "cost_of_capital.csv", encoding="utf-8")))
+    cc = market_rows(src)
     (dest / "market").mkdir(parents=True, exist_ok=True)
     with open(dest / "market" / "cost_of_capital.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["source_id", "item", "year", "value", "unit", "url", "evidence", "ledger_ref"])
-        for i, r in enumerate(cc, start=1):
-            w.writerow([f"C{i:04d}", r["item"], r["year"], r["value"], r["unit"], r["source_url"], r["evidence"],
-                        f"shared/sources/cost_of_capital.csv line {i + 1}"])
+        for r in cc:
+            w.writerow([r["_id"], r["item"], r["year"], r["value"], r["unit"], r["source_url"], r["evidence"],
+                        r["_ref"]])
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-KIND_CODES = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N"}
+KIND_CODES = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N",
+              "fx_estimate": "E"}
 
 
 def coverage_table(panel: pd.DataFrame, items: pd.DataFrame, company: str, years: list[int],

@@ -76,8 +76,9 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.Dat
         e = e.where_positive("book equity")
     else:
         nan = pd.Series(np.nan, index=w.index)
-        why = pd.Series("market weights need the market value of equity in RMB: year-end HKD/RMB rates are not "
-                        "in the sources", index=w.index, dtype=object)
+        why = pd.Series("market weights are not implemented: the market value of equity exists only as a flagged "
+                        "FX estimate (mva.csv), and the market value of debt is not sourced", index=w.index,
+                        dtype=object)
         e, d = Q(nan, why, "market equity"), Q(nan.copy(), why.copy(), "market debt")
         e_used = d_used = pd.Series("", index=w.index, dtype=object)
     total = e + d
@@ -93,6 +94,7 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.Dat
         "tax_rate": tax.v.values, "tax_rate_source": tax_src,
         "equity": e.v.values, "equity_item": e_used.values, "debt": d.v.values, "debt_item": d_used.values,
         "weight_equity": we.v.values, "weight_debt": wd.v.values, "wacc": wacc.v.values, "status": wacc.why.values,
+        "estimate_inputs": wacc.est.values,
     })
     lo, hi = cfg["bounds_percent"]["min"], cfg["bounds_percent"]["max"]
     bad = out[out["wacc"].notna() & ((out["wacc"] < lo) | (out["wacc"] > hi))]
@@ -129,7 +131,7 @@ def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]]) -> pd.DataFram
         q = q.clean()
         frames.append(pd.DataFrame({"company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
                                     "method": method, "order": order, "line": line, "value": q.v.values,
-                                    "unit": unit, "status": q.why.values}))
+                                    "unit": unit, "status": q.why.values, "estimate_inputs": q.est.values}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -164,7 +166,7 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     gains = w.constant(0.0, "0")
     for it in s["nonrecurring_gain_items"]:
         g = w[it]
-        gains = gains + Q(g.v.clip(lower=0.0), g.why, it)
+        gains = gains + Q(g.v.clip(lower=0.0), g.why, it, g.est)
     nonrec = -(gains * (s["nonrecurring_weight"] * (1 - t)))
     nopat = np_ + interest + rd + nonrec
     eq, _ = avg_first_of(w, s["equity_items"])
@@ -181,7 +183,7 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     sur_v, _ = pick(market, s["surcharge_item"], None)
     debt_ratio = w["total_liabilities"] / w["total_assets"] * 100.0
     rate = w.constant(rate_v, "SASAC rate") + Q((debt_ratio.v > s["surcharge_debt_ratio_percent"]).astype(float)
-                                                 * sur_v, debt_ratio.why, "surcharge")
+                                                 * sur_v, debt_ratio.why, "surcharge", debt_ratio.est)
     lines = [("net profit", np_, "RMB_million"), ("plus: interest expense x (1-25%)", interest, "RMB_million"),
              ("plus: R&D expense x (1-25%)", rd, "RMB_million"),
              ("less: 50% of non-recurring gains x (1-25%)", nonrec, "RMB_million"),
@@ -222,7 +224,8 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
     wa = wacc.set_index(["company", "fiscal_year"]).reindex(w.index)
     why = wa["status"].fillna("no WACC").astype(object)
-    q = Q(wa["wacc"].astype(float) + shift_pp, why.where(wa["wacc"].isna(), ""), "WACC")
+    est = wa["estimate_inputs"].fillna("").astype(object) if "estimate_inputs" in wa else None
+    q = Q(wa["wacc"].astype(float) + shift_pp, why.where(wa["wacc"].isna(), ""), "WACC", est)
     tax = Q(wa["tax_rate"].astype(float), pd.Series("", index=w.index, dtype=object).where(
         wa["tax_rate"].notna(), "no tax rate"), "t")
     return q, tax
@@ -244,9 +247,10 @@ def eva_summary(buildup: pd.DataFrame, method: str) -> pd.DataFrame:
             "eva_spread", "eva_to_revenue"]
     v = b[b["line"].isin(keep)].pivot_table(index=["company", "fiscal_year"], columns="line", values="value",
                                             aggfunc="first", dropna=False)
-    st = b[b["line"] == "eva"].set_index(["company", "fiscal_year"])["status"]
+    st = b[b["line"] == "eva"].set_index(["company", "fiscal_year"])
     v = v.reindex(columns=keep)
-    v["status"] = st
+    v["status"] = st["status"]
+    v["estimate_inputs"] = st["estimate_inputs"].fillna("")
     v.insert(0, "method", method)
     return v.reset_index()
 
@@ -264,6 +268,35 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
     for life in cfg["sensitivity"]["rd_life_years"]:
         e = eva_stern_stewart(w, base_rate, tax, cfg, life=life)
         rows.append(e[e["line"] == "eva"].assign(parameter="rd_life_years", setting=float(life)))
-    out = pd.concat(rows, ignore_index=True)[["company", "fiscal_year", "method", "parameter", "setting", "value", "status"]]
+    out = pd.concat(rows, ignore_index=True)[["company", "fiscal_year", "method", "parameter", "setting", "value", "status",
+                                             "estimate_inputs"]]
     return out.rename(columns={"value": "eva"}).sort_values(["company", "method", "parameter", "setting", "fiscal_year"]
                                                           ).reset_index(drop=True)
+
+
+def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """MVA = market capitalisation (RMB) - book equity, and the market-to-book ratio, per company-year.
+
+    The sourced market capitalisations are in HKD (HKD million after xpm.market); each is converted at the
+    sourced year-end central parity of the same year (RMB per `per` HKD), so every MVA is a flagged estimate
+    (estimate_inputs names the converted capitalisation). Book equity is the first configured equity item
+    with a value (reported values first, xpm.quantity.Wide.first_of).
+    """
+    w = Wide(panel)
+    mcap, mcap_src = market_series(w, market, [cfg["market_cap_item"]], 0, "market capitalisation (HKD)")
+    rate, rate_src = market_series(w, market, [cfg["rate_item"]], 0, "year-end HKD/RMB rate")
+    years = pd.Series(w.index.get_level_values(1), index=w.index)
+    label = "fx_estimate market_cap FY" + years.astype(str)
+    mcap_rmb = mcap * rate / float(cfg["per"])
+    mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
+    equity, used = w.first_of(cfg["equity_items"])
+    mva = (mcap_rmb - equity).clean()
+    mtb = (mcap_rmb / equity.where_positive("book equity")).clean()
+    return pd.DataFrame({
+        "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
+        "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_src.values,
+        "rate_rmb_per_hkd": (rate * (1.0 / float(cfg["per"]))).v.values, "rate_source": rate_src.values,
+        "market_cap_rmb_million": mcap_rmb.clean().v.values, "book_equity": equity.v.values,
+        "book_equity_item": used.values, "mva": mva.v.values, "market_to_book": mtb.v.values,
+        "status": mva.why.values, "estimate_inputs": mva.est.values,
+    })

@@ -2,7 +2,10 @@
 
 Each identity is configured as `terms` (item -> coefficient, +1 or -1) that must sum to `equals`.
 Tolerance: the rounding resolution of every value involved (half a unit of its last printed digit)
-plus `relative` x the largest absolute value involved. When some terms are missing the identity is
+plus `relative` x the largest absolute value involved. A check that involves a flagged estimate
+(panel basis other than 'reported', see xpm.estimates) is reported as 'holds (estimate)' or
+'not met (estimate)': it measures the estimate, and only reported figures can fail the build.
+When some terms are missing the identity is
 "not checkable", unless `when_incomplete: upper_bound`, in which case the sum of the terms present
 (all with coefficient +1) must not exceed `equals` (e.g. the segments that are published cannot add
 up to more than group revenue).
@@ -22,6 +25,9 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
     idx = ["company", "fiscal_year"]
     val = p.pivot_table(index=idx, columns="item", values="value", aggfunc="first")
     res = p.pivot_table(index=idx, columns="item", values="resolution", aggfunc="first")
+    basis = p["basis"] if "basis" in p.columns else pd.Series("reported", index=p.index)
+    est = p.assign(_e=(basis.fillna("reported") != "reported").astype(float)).pivot_table(
+        index=idx, columns="item", values="_e", aggfunc="max").reindex(index=val.index)
     frames = []
     for ident in identities:
         terms, target = ident["terms"], ident["equals"]
@@ -45,6 +51,9 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         status = np.where(~checkable, "not checkable",
                           np.where(complete, np.where(holds_eq, "holds", "violated"),
                                    np.where(holds_ub, "upper bound holds", "violated")))
+        uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy()
+        status = np.where(uses_est & (status == "violated"), "not met (estimate)",
+                          np.where(uses_est & (status != "not checkable"), status + " (estimate)", status))
         vals = V.to_numpy()
         detail = []
         for k in range(len(V)):

@@ -199,7 +199,7 @@ def segment_gross_margin(seg: str):
         take = computed.v.isna() & printed.v.notna()
         v = computed.v.where(~take, printed.v)
         why = computed.why.where(~take, "")
-        return Q(v, why, f.__name__)
+        return Q(v, why, f.__name__, computed.est.where(~take, ""))
     f.__doc__ = (f"seg_gross_profit_{seg} / seg_revenue_{seg} x 100; where gross profit is unpublished, the "
                  f"company's printed segment gross margin (seg_gross_margin_{seg})")
     f.__name__ = f"segment_gross_margin_{seg}"
@@ -292,6 +292,7 @@ def compute_ratios(panel: pd.DataFrame, tax_rate: float) -> pd.DataFrame:
         formula = formula_of(fn)
         frames.append(pd.DataFrame({"company": [c for c, _ in q.v.index], "fiscal_year": [y for _, y in q.v.index],
                                     "group": group, "ratio": name, "value": q.v.to_numpy(), "unit": unit,
-                                    "status": q.why.to_numpy(), "formula": formula}))
+                                    "status": q.why.to_numpy(), "formula": formula,
+                                    "estimate_inputs": q.est.to_numpy()}))
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["company", "group", "ratio", "fiscal_year"]).reset_index(drop=True)

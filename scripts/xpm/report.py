@@ -9,6 +9,19 @@ import numpy as np
 import pandas as pd
 
 GAP = "–"
+# marks a value built on a flagged FX estimate (xpm.estimates); every table that can show one says so
+EST = "†"
+EST_NOTE = (f"{EST} rests on a flagged estimate: a balance printed only in HKD, converted at the sourced year-end "
+            "central parity (table of FX estimates).")
+
+
+def mark(text: str, estimated) -> str:
+    return f"{text}{EST}" if bool(estimated) and text != GAP else text
+
+
+def estimated_of(df: pd.DataFrame) -> pd.Series:
+    col = df["estimate_inputs"] if "estimate_inputs" in df else pd.Series("", index=df.index)
+    return col.fillna("").astype(str) != ""
 
 
 def num(v, digits: int = 1, thousands: bool = True) -> str:
@@ -66,17 +79,22 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
     out = by_year(r.rename(columns={"label": "Ratio"}), "Ratio", years, lambda v: v)
     order = list(dict.fromkeys(r["label"]))
     out = out.set_index("Ratio").reindex(order).reset_index()
+    est = r.assign(e=estimated_of(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="max")
+    est = est.reindex(index=order, columns=years).fillna(False).astype(bool)
     for y in years:
-        out[str(y)] = [num(v, digits.get(units[lab], 2)) for lab, v in zip(out["Ratio"], out[str(y)])]
+        out[str(y)] = [mark(num(v, digits.get(units[lab], 2)), est.at[lab, y])
+                       for lab, v in zip(out["Ratio"], out[str(y)])]
     formulas = r.drop_duplicates("ratio").set_index("label")["formula"]
     table = pipe_table(out)
     notes = "\n".join(f"- *{lab}*: `{formulas[lab]}`" for lab in order)
+    flagged = f"\n- {EST_NOTE}" if est.to_numpy().any() else ""
     return "Formulas (line items of the cleaned panel; avg = mean of opening and closing balance):\n\n" + notes + \
-        "\n\n" + table
+        flagged + "\n\n" + table
 
 
 def coverage_table(cov: pd.DataFrame, years: list[int]) -> str:
-    codes = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N"}
+    codes = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N",
+             "fx_estimate": "E"}
     c = cov.assign(code=cov["status"].map(codes).fillna(GAP))
     w = c.pivot_table(index=["statement", "item"], columns="fiscal_year", values="code", aggfunc="first")
     w = w.reindex(columns=years).fillna(GAP).reset_index()
@@ -96,7 +114,8 @@ def conflicts_table(conf: pd.DataFrame) -> str:
 
 def identity_table(checks: pd.DataFrame) -> str:
     t = checks.pivot_table(index="identity", columns="fiscal_year", values="status", aggfunc="first")
-    short = {"holds": "✓", "upper bound holds": "≤", "not checkable": GAP, "violated": "✗"}
+    short = {"holds": "✓", "upper bound holds": "≤", "not checkable": GAP, "violated": "✗",
+             "holds (estimate)": "✓" + EST, "upper bound holds (estimate)": "≤" + EST, "not met (estimate)": "✗" + EST}
     t = t.apply(lambda col: col.map(lambda s: short.get(s, s))).reset_index()
     t.columns = ["Identity"] + [str(c) for c in t.columns[1:]]
     return pipe_table(t, "l" + "c" * (len(t.columns) - 1))
@@ -106,10 +125,12 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
     m = b[b["method"] == method]
     w = m.pivot_table(index=["order", "line"], columns="fiscal_year", values="value", aggfunc="first")
     w = w.reindex(columns=years).reset_index().drop(columns="order")
+    e = m.assign(e=estimated_of(m)).pivot_table(index="line", columns="fiscal_year", values="e", aggfunc="max")
+    e = e.reindex(index=w["line"], columns=years).fillna(False).astype(bool)
     w.columns = ["Line"] + [str(y) for y in years]
     for y in years:
-        w[str(y)] = [num(v, 2 if "capital" in ln and "cost" in ln or ln in ("return_on_capital", "eva_spread",
-                     "eva_to_revenue") else 1) for ln, v in zip(w["Line"], w[str(y)])]
+        w[str(y)] = [mark(num(v, 2 if "capital" in ln and "cost" in ln or ln in ("return_on_capital", "eva_spread",
+                     "eva_to_revenue") else 1), e.at[ln, y]) for ln, v in zip(w["Line"], w[str(y)])]
     return pipe_table(w)
 
 
@@ -117,8 +138,9 @@ def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
     rows = []
     for method in ("simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == method].set_index("fiscal_year")
+        est = estimated_of(s)
         for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
-            rows.append([method, label] + [num(s[line].get(y, np.nan), d) for y in years])
+            rows.append([method, label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, False)) for y in years])
     return pipe_table(pd.DataFrame(rows, columns=["Method", "Measure"] + [str(y) for y in years]), "ll" + "r" * len(years))
 
 
@@ -134,7 +156,8 @@ def wacc_table(w: pd.DataFrame) -> str:
         "ERP %": [num(v, 2) for v in w["equity_risk_premium"]], "ERP src": w["equity_risk_premium_source"].fillna(GAP),
         "CRP %": [num(v, 2) for v in w["country_risk_premium"]], "beta": [num(v, 2) for v in w["beta"]],
         "ke %": [num(v, 2) for v in w["cost_of_equity"]], "kd %": [num(v, 2) for v in w["cost_of_debt_pretax"]],
-        "E/(D+E)": [num(v, 3) for v in w["weight_equity"]], "WACC %": [num(v, 2) for v in w["wacc"]]})
+        "E/(D+E)": [num(v, 3) for v in w["weight_equity"]],
+        "WACC %": [mark(num(v, 2), e) for v, e in zip(w["wacc"], estimated_of(w))]})
     return pipe_table(out, "r" * len(out.columns))
 
 
@@ -174,10 +197,71 @@ def claims_table(a: pd.DataFrame) -> str:
     return pipe_table(out, "llllll")
 
 
+def _years(ys) -> str:
+    return ", ".join(str(int(y)) for y in sorted(ys))
+
+
 def gap_list(coverage: pd.DataFrame, statements: list[str]) -> pd.DataFrame:
-    g = coverage[(coverage["status"] == "gap") & coverage["statement"].isin(statements)]
-    return g.groupby(["statement", "item"])["fiscal_year"].apply(
-        lambda ys: ", ".join(str(y) for y in sorted(ys))).reset_index().rename(columns={"fiscal_year": "missing years"})
+    """Items still without a *reported* value, by year: gaps, and years held only as a flagged estimate."""
+    c = coverage[coverage["statement"].isin(statements)]
+    todo = c[c["status"].isin(["gap", "fx_estimate"])]
+    g = todo.groupby(["statement", "item"]).apply(lambda d: pd.Series({
+        "missing years": _years(d.loc[d["status"] == "gap", "fiscal_year"]),
+        "estimate only": _years(d.loc[d["status"] == "fx_estimate", "fiscal_year"])}), include_groups=False)
+    return g.reset_index()
+
+
+def fx_estimates_table(fx: pd.DataFrame) -> str:
+    """Every HKD printing of a configured balance, its conversion, and what became of it."""
+    if fx.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no HKD printing of a configured item"]}))
+    out = pd.DataFrame({
+        "FY": fx["fiscal_year"], "Item": fx["item"], "HKD m": [num(v, 1) for v in fx["hkd_value"]],
+        "Source": fx["hkd_source_id"], "RMB per 100 HKD": [num(v, 3) for v in fx["rate"]],
+        "Rate source": fx["rate_source_id"].fillna(GAP).replace("", GAP),
+        "Estimate RMB m": [num(v, 1) for v in fx["estimate"]],
+        "Reported RMB m": [num(v, 1) for v in fx["reported_value"]],
+        "Error %": [num(v * 100, 2) for v in fx["relative_error"]],
+        "Use": [("estimate" + EST if u else "no sourced rate" if pd.isna(rt) else "check only" if pd.notna(r)
+                 else "gap stays") for u, rt, r in zip(fx["used"].astype(bool), fx["rate"], fx["reported_value"])]})
+    return pipe_table(out, "rlrlrlrrrl")
+
+
+def coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per item: reported years before and after, years gained (reported), years filled by an estimate, and
+    years lost (a reported value that disappeared: should never happen)."""
+    key = ["statement", "item"]
+    b = before.assign(ok=before["status"] != "gap")
+    a = after.assign(ok=~after["status"].isin(["gap", "fx_estimate"]), est=after["status"] == "fx_estimate")
+    m = a.merge(b[key + ["fiscal_year", "ok"]].rename(columns={"ok": "ok_before"}), on=key + ["fiscal_year"],
+                how="outer")
+    m["ok_before"] = m["ok_before"].fillna(False).astype(bool)
+    m["ok"] = m["ok"].fillna(False).astype(bool)
+    m["est"] = m["est"].fillna(False).astype(bool)
+    rows = []
+    for (st, it), d in m.groupby(key, sort=True):
+        rows.append({"statement": st, "item": it, "years_before": int(d["ok_before"].sum()),
+                     "years_after": int(d["ok"].sum()),
+                     "gained": _years(d.loc[d["ok"] & ~d["ok_before"], "fiscal_year"]),
+                     "estimated": _years(d.loc[d["est"], "fiscal_year"]),
+                     "lost": _years(d.loc[~d["ok"] & d["ok_before"], "fiscal_year"])})
+    return pd.DataFrame(rows)
+
+
+def coverage_change_md(change: pd.DataFrame, label: str) -> str:
+    n_before, n_after = int(change["years_before"].sum()), int(change["years_after"].sum())
+    n_est = int(change["estimated"].map(lambda s: len([x for x in s.split(", ") if x])).sum())
+    moved = change[(change["gained"] != "") | (change["estimated"] != "") | (change["lost"] != "")]
+    head = (f"Item-years with a reported value: {n_before} before ({label}), {n_after} now "
+            f"({n_after - n_before:+d}); {n_est} further item-years are held as flagged FX estimates. "
+            f"Items whose coverage changed:\n\n")
+    if moved.empty:
+        return head + pipe_table(pd.DataFrame({"Note": ["no item changed"]}))
+    out = moved.rename(columns={"statement": "Statement", "item": "Item", "years_before": "Years before",
+                                "years_after": "Years now", "gained": "Gained (reported)",
+                                "estimated": "Estimate only", "lost": "Lost"})
+    out = out.replace("", GAP)
+    return head + pipe_table(out, "llrrlll")
 
 
 def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataFrame, trends: pd.DataFrame,
@@ -186,9 +270,15 @@ def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataF
     n_all = len(coverage)
     n_gap = int((coverage["status"] == "gap").sum())
     full_gap = gaps[gaps["missing years"].str.count(",") + 1 == len(years)]
+    n_est = int((coverage["status"] == "fx_estimate").sum())
     lines = [f"- Of {n_all} item-years in the coverage table, {n_gap} are gaps "
              f"({n_gap / n_all:.0%}); {len(full_gap)} items have no source in any year: "
              + ", ".join(f"`{i}`" for i in full_gap["item"]) + "."]
+    if n_est:
+        est = coverage[coverage["status"] == "fx_estimate"]
+        lines.append(f"- {n_est} item-years are flagged FX estimates, not reported figures ("
+                     + "; ".join(f"`{it}` FY{_years(d['fiscal_year']).replace(', ', ', FY')}"
+                                 for it, d in est.groupby("item")) + f"); every value built on one is marked {EST}.")
     w_missing = wacc[wacc["wacc"].isna()]
     lines.append(f"- WACC could not be computed for FY{', FY'.join(map(str, w_missing['fiscal_year']))}: "
                  + "; ".join(sorted(set(s.split(';')[0] for s in w_missing['status'].dropna()))) + ".")
@@ -206,8 +296,29 @@ def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataF
     unc = claims[claims["verdict"].str.startswith("not checkable")]
     lines.append(f"- {len(unc)} of {len(claims)} published claims cannot be checked with the sourced data "
                  f"({', '.join(unc['claim_id'])}).")
-    return "\n".join(lines) + "\n\nItems still missing, by year (a to-do list for contributors; also in the README):\n\n" + pipe_table(
-        gaps.rename(columns={"statement": "Statement", "item": "Item", "missing years": "Missing years"}), "lll")
+    return "\n".join(lines) + "\n\n" + todo_md(gaps, wacc)
+
+
+def market_todo(wacc: pd.DataFrame) -> pd.DataFrame:
+    """Cost-of-capital inputs by fiscal year: the fiscal years whose WACC lacks each sourced input."""
+    inputs = {"risk-free rate (China 10Y at 31 Dec)": "risk_free", "equity risk premium": "equity_risk_premium",
+              "country risk premium": "country_risk_premium", "beta": "beta",
+              "pre-tax cost of debt": "cost_of_debt_pretax"}
+    rows = [{"Input": label, "Missing for FY": _years(wacc.loc[wacc[col].isna(), "fiscal_year"]) or GAP}
+            for label, col in inputs.items()]
+    return pd.DataFrame(rows)
+
+
+def todo_md(gaps: pd.DataFrame, wacc: pd.DataFrame | None = None) -> str:
+    """The contributors' to-do list: items without a reported value, by year (also in the README)."""
+    t = gaps.rename(columns={"statement": "Statement", "item": "Item", "missing years": "Missing years",
+                             "estimate only": "Only an FX estimate"}).replace("", GAP)
+    out = ("Items still without a reported value, by year (a to-do list for contributors; also in the README). "
+           "Years held only as a flagged FX estimate still need a reported RMB figure:\n\n" + pipe_table(t, "llll"))
+    if wacc is not None:
+        out += ("\nCost-of-capital inputs without a source, by fiscal year (the FY t equity risk premium is the one "
+                "published at the start of t+1; see config `wacc`):\n\n" + pipe_table(market_todo(wacc), "ll"))
+    return out
 
 
 def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataFrame,
@@ -244,6 +355,7 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     v["n_raw_rows"] = f"{evidence_rows:,}"
     v["n_conflicts"] = str(int((conflicts["period"] == "FY").sum()))
     v["n_gaps"] = str(int((coverage["status"] == "gap").sum()))
+    v["n_fx_estimates"] = str(int((coverage["status"] == "fx_estimate").sum()))
     v["n_coverage"] = str(len(coverage))
     v["n_trend_series"] = str(len(trends))
     v["n_trend_increasing"] = str(int((trends["verdict"] == "increasing").sum()))
@@ -254,3 +366,51 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
         v[key] = str(int((claims["verdict"] == verdict).sum()))
     v["n_claims_uncheckable"] = str(int(claims["verdict"].str.startswith("not checkable").sum()))
     return v
+
+
+def mva_table(m: pd.DataFrame) -> str:
+    d = m[m["market_cap_hkd_million"].notna() | m["mva"].notna()]
+    if d.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]}))
+    est = estimated_of(d)
+    out = pd.DataFrame({
+        "FY": d["fiscal_year"], "Market cap HKD m": [num(v, 0) for v in d["market_cap_hkd_million"]],
+        "Source": d["market_cap_source"].fillna(GAP), "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],
+        "Rate source": d["rate_source"].fillna("").replace("", GAP),
+        "Market cap RMB m": [mark(num(v, 0), e) for v, e in zip(d["market_cap_rmb_million"], est)],
+        "Book equity RMB m": [num(v, 0) for v in d["book_equity"]], "Equity item": d["book_equity_item"].fillna(GAP),
+        "MVA RMB m": [mark(num(v, 0), e) for v, e in zip(d["mva"], est)],
+        "Market / book": [mark(num(v, 2), e) for v, e in zip(d["market_to_book"], est)],
+        "Status": d["status"].fillna("")})
+    return pipe_table(out, "rrlrlrrlrrl")
+
+
+def mva_variables(m: pd.DataFrame) -> dict:
+    ok = m.dropna(subset=["mva"]).sort_values("fiscal_year")
+    if ok.empty:
+        return {"mva_years": "no year", "mva_last": GAP, "mva_last_year": GAP, "mtb_last": GAP}
+    last = ok.iloc[-1]
+    return {"mva_years": "FY" + _years(ok["fiscal_year"]).replace(", ", ", FY"), "mva_last": num(last["mva"], 0),
+            "mva_last_year": str(int(last["fiscal_year"])), "mtb_last": num(last["market_to_book"], 2)}
+
+
+def fx_variables(fx: pd.DataFrame, change: pd.DataFrame) -> dict:
+    """In-text numbers of the estimates and coverage paragraphs."""
+    chk = fx.dropna(subset=["relative_error"])
+    used = fx[fx["used"].astype(bool)]
+    n_est = int(change["estimated"].map(lambda s: len([x for x in s.split(", ") if x])).sum())
+    return {
+        "fx_n_used": str(len(used)),
+        "fx_used_list": "; ".join(f"{it} FY{_years(d['fiscal_year']).replace(', ', ', FY')}"
+                                  for it, d in used.groupby("item")) or "none",
+        "fx_n_checks": str(len(chk)),
+        "fx_check_years": "FY" + _years(chk["fiscal_year"].unique()).replace(", ", ", FY") if len(chk) else GAP,
+        "fx_max_abs_error_pct": num(chk["relative_error"].abs().max() * 100, 2) if len(chk) else GAP,
+        "fx_median_abs_error_pct": num(chk["relative_error"].abs().median() * 100, 2) if len(chk) else GAP,
+        "fx_rate_years": _years(fx.dropna(subset=["rate"])["fiscal_year"].unique()) if len(fx) else GAP,
+        "cov_reported_before": str(int(change["years_before"].sum())),
+        "cov_reported_after": str(int(change["years_after"].sum())),
+        "cov_reported_gain": f"{int(change['years_after'].sum() - change['years_before'].sum()):+d}",
+        "cov_estimated": str(n_est),
+        "cov_lost": str(int(change["lost"].map(lambda s: len([x for x in s.split(", ") if x])).sum())),
+    }

@@ -167,16 +167,19 @@ def change_points(years, y, penalty: float) -> str:
 
 # --- the table ----------------------------------------------------------------------------------------
 def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.DataFrame:
-    """A configured series (fiscal_year, value) from the panel (FY item), the ratio table, or the headline
-    EVA summary (a column of eva.csv)."""
+    """A configured series (fiscal_year, value, estimated) from the panel (FY item), the ratio table, or the
+    headline EVA summary (a column of eva.csv); `estimated` marks points built on a flagged estimate."""
     t = tables[table]
     if table == "panel":
         d = t[(t["item"] == key) & (t["period"] == "FY")]
+        est = d["basis"].fillna("reported") != "reported" if "basis" in d else pd.Series(False, index=d.index)
     elif table == "ratios":
         d = t[t["ratio"] == key]
+        est = d["estimate_inputs"].fillna("") != "" if "estimate_inputs" in d else pd.Series(False, index=d.index)
     else:
         d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
-    return d[["fiscal_year", "value"]].reset_index(drop=True)
+        est = d["estimate_inputs"].fillna("") != "" if "estimate_inputs" in d else pd.Series(False, index=d.index)
+    return d[["fiscal_year", "value"]].assign(estimated=est.to_numpy(dtype=bool)).reset_index(drop=True)
 
 
 def direction(p: float, sign: float, alpha: float) -> str:
@@ -228,7 +231,10 @@ def run_trend_tests(series: dict[str, pd.DataFrame], cfg: dict) -> pd.DataFrame:
     rows = []
     for name, df in series.items():
         d = df.dropna(subset=["value"]).sort_values("fiscal_year")
-        rows.append(trend_row(name, d["fiscal_year"], d["value"], cfg))
+        row = trend_row(name, d["fiscal_year"], d["value"], cfg)
+        est = d[d["estimated"]] if "estimated" in d else d.iloc[0:0]
+        row["estimate_years"] = " ".join(str(int(y)) for y in est["fiscal_year"])
+        rows.append(row)
     t = pd.DataFrame(rows)
     for col in ["mk_S", "mk_p", "mk_z", "mk_min_attainable_p", "kendall_tau", "sen_slope", "sen_low", "sen_high",
                 "ols_slope", "ols_se_hac", "ols_p", "hac_lags", "chow", "change_points", "gaps_in_years"]:

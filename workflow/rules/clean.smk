@@ -30,7 +30,8 @@ rule clean_panel:
             "data/interim/{company}/{year}/evidence.csv", company=w.company, year=company_years(w.company)
         ),
         catalogue="workflow/resources/items.csv",
-        lib=lib("select", "coverage"),
+        market="data/processed/market/cost_of_capital.csv",
+        lib=lib("select", "coverage", "market", "estimates"),
     output:
         panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
         conflicts=report(
@@ -40,6 +41,11 @@ rule clean_panel:
         coverage=report(
             "data/processed/{company}/coverage.csv", caption="../report/coverage.rst", category="Data and provenance"
         ),
+        fx_estimates=report(
+            "data/processed/{company}/fx_estimates.csv",
+            caption="../report/fx_estimates.rst",
+            category="Data and provenance",
+        ),
     params:
         currency=lambda w: config["companies"][w.company]["currency"],
         years=lambda w: company_years(w.company),
@@ -47,6 +53,7 @@ rule clean_panel:
         precedence=config["cleaning"]["precedence"],
         tolerance=config["cleaning"]["conflict_tolerance_relative"],
         statements=config["cleaning"]["coverage_statements"],
+        fx=config["cleaning"]["fx_estimates"],
     log:
         "logs/clean_panel/{company}.log",
     threads: 1

@@ -33,6 +33,7 @@ TABLES = [
     "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
     "trends", "claims", "limitations", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
     "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
+    "fx_estimates", "coverage_change", "todo", "mva",
 ]
 FIGURES = ["segments", "margins", "eva", "trends"]
 def manifest_inputs(wildcards):
@@ -44,7 +45,7 @@ def manifest_inputs(wildcards):
             company=company,
             name=[
                 "panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc",
-                "eva_buildup", "eva", "eva_sensitivity", "trend_tests", "claims_audit",
+                "eva_buildup", "eva", "eva_sensitivity", "trend_tests", "claims_audit", "fx_estimates", "mva",
             ],
         )
     return files

@@ -78,6 +78,7 @@ rule compute_eva:
         sensitivity=report(
             "data/processed/{company}/eva_sensitivity.csv", caption="../report/eva_sensitivity.rst", category="EVA"
         ),
+        mva=report("data/processed/{company}/mva.csv", caption="../report/mva.rst", category="EVA"),
     params:
         eva=config["eva"],
         sensitivity=config["sensitivity"],

@@ -38,6 +38,9 @@ rule make_tables:
         sensitivity=f"data/processed/{PAPER}/eva_sensitivity.csv",
         trends=f"data/processed/{PAPER}/trend_tests.csv",
         claims=f"data/processed/{PAPER}/claims_audit.csv",
+        fx=f"data/processed/{PAPER}/fx_estimates.csv",
+        mva=f"data/processed/{PAPER}/mva.csv",
+        coverage_baseline=config["paper"]["coverage_baseline"]["file"],
         lib=lib("report"),
     output:
         tables=expand("reports/tables/{name}.md", name=TABLES),
@@ -47,6 +50,9 @@ rule make_tables:
         years=company_years(PAPER),
         method=config["eva"]["method"],
         company_name=config["companies"][PAPER]["name"],
+        company=PAPER,
+        baseline_label=config["paper"]["coverage_baseline"]["label"],
+        statements=config["cleaning"]["coverage_statements"],
     threads: 1
     resources:
         mem_mb=1000,
