@@ -2,7 +2,7 @@
 import pandas as pd
 
 from xpm.coverage import coverage_table
-from xpm.estimates import add_estimates, fx_estimate_table
+from xpm.estimates import add_estimates, fx_estimate_table, is_estimate
 from xpm.io import read_reference, read_table, setup_logging, write_table
 from xpm.select import choose_values
 
@@ -23,9 +23,6 @@ def main(smk) -> None:
     fx = smk.params.fx
     table = fx_estimate_table(ev, panel, read_table(smk.input.market), fx, kinds=list(prec["kinds"]),
                               doc_types=list(prec["doc_types"]), relative=float(smk.params.tolerance))
-    if not fx["enabled"]:
-        table["used"] = False
-        table["note"] = table["note"].where(table["reported_value"].notna(), "fx_estimates disabled in config")
     panel = add_estimates(panel, table, ev, float(fx["per"]))
     cov = coverage_table(panel, read_reference(smk.input.catalogue), smk.wildcards.company, list(smk.params.years),
                          list(smk.params.statements))
@@ -35,7 +32,7 @@ def main(smk) -> None:
     write_table(cov, smk.output.coverage)
     write_table(table, smk.output.fx_estimates)
     log.info("%d raw rows -> %d panel values (%d flagged FX estimates); %d conflicting source values; "
-             "%d excluded rows; %d gaps", len(evidence), len(panel), int((panel["basis"] != "reported").sum()),
+             "%d excluded rows; %d gaps", len(evidence), len(panel), int(is_estimate(panel).sum()),
              len(conflicts), int(ev["status"].str.startswith("excluded").sum()), int((cov["status"] == "gap").sum()))
 
 

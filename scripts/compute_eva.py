@@ -15,7 +15,7 @@ def main(smk) -> None:
     write_table(b, smk.output.buildup)
     write_table(s, smk.output.summary)
     write_table(sensitivity(panel, market, wacc, cfg), smk.output.sensitivity)
-    mva = market_value_added(panel, market, {**cfg["mva"], "equity_items": cfg["equity_items"]})
+    mva = market_value_added(panel, market, cfg["mva"]["market_cap_item"], dict(smk.params.fx), cfg["equity_items"])
     write_table(mva, smk.output.mva)
     log.info("MVA (flagged FX estimate) computable for %s", mva.loc[mva["mva"].notna(), "fiscal_year"].tolist())
     for m in ("simple", "sasac", "stern_stewart"):

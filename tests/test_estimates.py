@@ -105,3 +105,14 @@ def test_identities_on_estimates_are_reported_but_never_fail_the_build():
     rows[2]["value"] = 300.0
     with pytest.raises(IdentityError):
         raise_on_violations(check_identities(pd.DataFrame(rows), ident, 0.005))
+
+
+def test_disabled_estimates_leave_the_gap_and_say_why(case):
+    evidence, panel = case
+    t = fx_estimate_table(evidence, panel, MARKET, dict(CFG, enabled=False), KINDS, DOCS, 0.002)
+    t = t.set_index(["fiscal_year", "item"])
+    assert not t["used"].any()
+    assert t.at[(2020, "total_equity"), "note"] == "fx_estimates disabled in config: the gap stays"
+    # the overlap years still measure the method
+    assert t.at[(2021, "total_equity"), "relative_error"] == pytest.approx(5.0 / 395.0)
+    assert (add_estimates(panel, t, evidence, 100.0)["basis"] == "reported").all()

@@ -28,6 +28,16 @@ BASIS_REPORTED = "reported"
 BASIS_FX = "fx_estimate"
 
 
+def is_estimate(frame: pd.DataFrame) -> pd.Series:
+    """True for rows that are, or rest on, a flagged estimate: a panel row whose `basis` is not 'reported', or
+    a derived row (ratio, WACC, EVA line) whose `estimate_inputs` names one. False for frames with neither."""
+    if "basis" in frame:
+        return frame["basis"].fillna(BASIS_REPORTED) != BASIS_REPORTED
+    if "estimate_inputs" in frame:
+        return frame["estimate_inputs"].fillna("").astype(str) != ""
+    return pd.Series(False, index=frame.index)
+
+
 def _hkd_candidates(evidence: pd.DataFrame, items: list[str], from_currency: str, period: str) -> pd.DataFrame:
     e = evidence
     ok = ((e["currency"] == from_currency) & (e["quantity"] == "money") & (e["period"] == period)
@@ -58,12 +68,13 @@ def fx_estimate_table(evidence: pd.DataFrame, panel: pd.DataFrame, market: pd.Da
                                                                "source_id": "reported_source_id"})
     out = out.merge(rep, on=KEY, how="left")
     out["relative_error"] = (out["estimate"] - out["reported_value"]) / out["reported_value"].abs()
-    out["used"] = out["reported_value"].isna() & out["estimate"].notna()
+    fills_gap = out["reported_value"].isna() & out["estimate"].notna()
+    out["used"] = fills_gap & bool(cfg["enabled"])
     out["note"] = np.select(
-        [out["rate"].isna(), out["reported_value"].notna(), out["used"]],
+        [out["rate"].isna(), out["reported_value"].notna(), out["used"], fills_gap],
         ["no sourced year-end rate for this year: the gap stays",
          "reported RMB value exists: conversion kept only to measure the method's error",
-         "fills a gap: flagged estimate"], default="")
+         "fills a gap: flagged estimate", "fx_estimates disabled in config: the gap stays"], default="")
     return out[cols].sort_values(KEY).reset_index(drop=True)
 
 

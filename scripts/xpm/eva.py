@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .estimates import BASIS_FX
 from .market import pick
 from .quantity import Q, Wide
 
@@ -224,7 +225,7 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
     wa = wacc.set_index(["company", "fiscal_year"]).reindex(w.index)
     why = wa["status"].fillna("no WACC").astype(object)
-    est = wa["estimate_inputs"].fillna("").astype(object) if "estimate_inputs" in wa else None
+    est = wa["estimate_inputs"].fillna("").astype(object)
     q = Q(wa["wacc"].astype(float) + shift_pp, why.where(wa["wacc"].isna(), ""), "WACC", est)
     tax = Q(wa["tax_rate"].astype(float), pd.Series("", index=w.index, dtype=object).where(
         wa["tax_rate"].notna(), "no tax rate"), "t")
@@ -274,28 +275,30 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
                                                           ).reset_index(drop=True)
 
 
-def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_item: str, fx: dict,
+                       equity_items: list[str]) -> pd.DataFrame:
     """MVA = market capitalisation (RMB) - book equity, and the market-to-book ratio, per company-year.
 
     The sourced market capitalisations are in HKD (HKD million after xpm.market); each is converted at the
-    sourced year-end central parity of the same year (RMB per `per` HKD), so every MVA is a flagged estimate
-    (estimate_inputs names the converted capitalisation). Book equity is the first configured equity item
-    with a value (reported values first, xpm.quantity.Wide.first_of).
+    sourced year-end central parity of the same year (`fx`: the cleaning.fx_estimates rate item and its
+    `per`), so every MVA is a flagged estimate (estimate_inputs names the converted capitalisation). Book
+    equity is the first of `equity_items` with a value (reported values first, xpm.quantity.Wide.first_of).
     """
     w = Wide(panel)
-    mcap, mcap_src = market_series(w, market, [cfg["market_cap_item"]], 0, "market capitalisation (HKD)")
-    rate, rate_src = market_series(w, market, [cfg["rate_item"]], 0, "year-end HKD/RMB rate")
+    per = float(fx["per"])
+    mcap, mcap_src = market_series(w, market, [market_cap_item], 0, "market capitalisation (HKD)")
+    rate, rate_src = market_series(w, market, [fx["rate_item"]], 0, "year-end HKD/RMB rate")
     years = pd.Series(w.index.get_level_values(1), index=w.index)
-    label = "fx_estimate market_cap FY" + years.astype(str)
-    mcap_rmb = mcap * rate / float(cfg["per"])
+    label = f"{BASIS_FX} market_cap FY" + years.astype(str)
+    mcap_rmb = mcap * rate / per
     mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
-    equity, used = w.first_of(cfg["equity_items"])
+    equity, used = w.first_of(equity_items)
     mva = (mcap_rmb - equity).clean()
     mtb = (mcap_rmb / equity.where_positive("book equity")).clean()
     return pd.DataFrame({
         "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
         "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_src.values,
-        "rate_rmb_per_hkd": (rate * (1.0 / float(cfg["per"]))).v.values, "rate_source": rate_src.values,
+        "rate_rmb_per_hkd": (rate / per).v.values, "rate_source": rate_src.values,
         "market_cap_rmb_million": mcap_rmb.clean().v.values, "book_equity": equity.v.values,
         "book_equity_item": used.values, "mva": mva.v.values, "market_to_book": mtb.v.values,
         "status": mva.why.values, "estimate_inputs": mva.est.values,

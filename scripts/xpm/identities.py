@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IdentityError
+from .estimates import is_estimate
 
 
 def check_identities(panel: pd.DataFrame, identities: list[dict], relative: float,
@@ -25,8 +26,7 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
     idx = ["company", "fiscal_year"]
     val = p.pivot_table(index=idx, columns="item", values="value", aggfunc="first")
     res = p.pivot_table(index=idx, columns="item", values="resolution", aggfunc="first")
-    basis = p["basis"] if "basis" in p.columns else pd.Series("reported", index=p.index)
-    est = p.assign(_e=(basis.fillna("reported") != "reported").astype(float)).pivot_table(
+    est = p.assign(_e=is_estimate(p).astype(float)).pivot_table(
         index=idx, columns="item", values="_e", aggfunc="max").reindex(index=val.index)
     frames = []
     for ident in identities:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .estimates import is_estimate
+
 
 def _merge(a: pd.Series, b: pd.Series) -> pd.Series:
     """Join two reason columns, each reason once ('missing x FY2020; missing y FY2021')."""
@@ -89,11 +91,10 @@ class Wide:
         p = panel[panel["period"] == period]
         self.w = p.pivot_table(index=["company", "fiscal_year"], columns="item", values="value", aggfunc="first")
         self.index = self.w.index
-        basis = p["basis"] if "basis" in p.columns else pd.Series("reported", index=p.index)
-        est = p[basis.fillna("reported") != "reported"]
+        est = p[is_estimate(p)]
         # (company, fiscal_year, item) -> label of the estimate, e.g. 'fx_estimate total_equity FY2021'
         self.est_keys = {(c, int(y), it): f"{b} {it} FY{int(y)}"
-                         for c, y, it, b in zip(est["company"], est["fiscal_year"], est["item"], basis[est.index])}
+                         for c, y, it, b in zip(est["company"], est["fiscal_year"], est["item"], est.get("basis", est["item"]))}
 
     def _est(self, item: str, lag: int) -> pd.Series:
         out = pd.Series("", index=self.index, dtype=object)

@@ -8,6 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .coverage import KIND_CODES
+from .estimates import is_estimate
+
 GAP = "–"
 # marks a value built on a flagged FX estimate (xpm.estimates); every table that can show one says so
 EST = "†"
@@ -19,9 +22,6 @@ def mark(text: str, estimated) -> str:
     return f"{text}{EST}" if bool(estimated) and text != GAP else text
 
 
-def estimated_of(df: pd.DataFrame) -> pd.Series:
-    col = df["estimate_inputs"] if "estimate_inputs" in df else pd.Series("", index=df.index)
-    return col.fillna("").astype(str) != ""
 
 
 def num(v, digits: int = 1, thousands: bool = True) -> str:
@@ -79,7 +79,7 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
     out = by_year(r.rename(columns={"label": "Ratio"}), "Ratio", years, lambda v: v)
     order = list(dict.fromkeys(r["label"]))
     out = out.set_index("Ratio").reindex(order).reset_index()
-    est = r.assign(e=estimated_of(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="max")
+    est = r.assign(e=is_estimate(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="max")
     est = est.reindex(index=order, columns=years).fillna(False).astype(bool)
     for y in years:
         out[str(y)] = [mark(num(v, digits.get(units[lab], 2)), est.at[lab, y])
@@ -93,9 +93,7 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
 
 
 def coverage_table(cov: pd.DataFrame, years: list[int]) -> str:
-    codes = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N",
-             "fx_estimate": "E"}
-    c = cov.assign(code=cov["status"].map(codes).fillna(GAP))
+    c = cov.assign(code=cov["status"].map(KIND_CODES).fillna(GAP))
     w = c.pivot_table(index=["statement", "item"], columns="fiscal_year", values="code", aggfunc="first")
     w = w.reindex(columns=years).fillna(GAP).reset_index()
     w.columns = ["Statement", "Item"] + [str(y) for y in years]
@@ -125,7 +123,7 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
     m = b[b["method"] == method]
     w = m.pivot_table(index=["order", "line"], columns="fiscal_year", values="value", aggfunc="first")
     w = w.reindex(columns=years).reset_index().drop(columns="order")
-    e = m.assign(e=estimated_of(m)).pivot_table(index="line", columns="fiscal_year", values="e", aggfunc="max")
+    e = m.assign(e=is_estimate(m)).pivot_table(index="line", columns="fiscal_year", values="e", aggfunc="max")
     e = e.reindex(index=w["line"], columns=years).fillna(False).astype(bool)
     w.columns = ["Line"] + [str(y) for y in years]
     for y in years:
@@ -138,7 +136,7 @@ def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
     rows = []
     for method in ("simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == method].set_index("fiscal_year")
-        est = estimated_of(s)
+        est = is_estimate(s)
         for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
             rows.append([method, label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, False)) for y in years])
     return pipe_table(pd.DataFrame(rows, columns=["Method", "Measure"] + [str(y) for y in years]), "ll" + "r" * len(years))
@@ -157,7 +155,7 @@ def wacc_table(w: pd.DataFrame) -> str:
         "CRP %": [num(v, 2) for v in w["country_risk_premium"]], "beta": [num(v, 2) for v in w["beta"]],
         "ke %": [num(v, 2) for v in w["cost_of_equity"]], "kd %": [num(v, 2) for v in w["cost_of_debt_pretax"]],
         "E/(D+E)": [num(v, 3) for v in w["weight_equity"]],
-        "WACC %": [mark(num(v, 2), e) for v, e in zip(w["wacc"], estimated_of(w))]})
+        "WACC %": [mark(num(v, 2), e) for v, e in zip(w["wacc"], is_estimate(w))]})
     return pipe_table(out, "r" * len(out.columns))
 
 
@@ -201,6 +199,10 @@ def _years(ys) -> str:
     return ", ".join(str(int(y)) for y in sorted(ys))
 
 
+def _fy_years(ys) -> str:
+    return ", ".join(f"FY{int(y)}" for y in sorted(ys))
+
+
 def gap_list(coverage: pd.DataFrame, statements: list[str]) -> pd.DataFrame:
     """Items still without a *reported* value, by year: gaps, and years held only as a flagged estimate."""
     c = coverage[coverage["statement"].isin(statements)]
@@ -240,24 +242,26 @@ def coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     m["est"] = m["est"].fillna(False).astype(bool)
     rows = []
     for (st, it), d in m.groupby(key, sort=True):
+        lost = ~d["ok"] & d["ok_before"]
         rows.append({"statement": st, "item": it, "years_before": int(d["ok_before"].sum()),
                      "years_after": int(d["ok"].sum()),
                      "gained": _years(d.loc[d["ok"] & ~d["ok_before"], "fiscal_year"]),
-                     "estimated": _years(d.loc[d["est"], "fiscal_year"]),
-                     "lost": _years(d.loc[~d["ok"] & d["ok_before"], "fiscal_year"])})
+                     "estimated": _years(d.loc[d["est"], "fiscal_year"]), "n_estimated": int(d["est"].sum()),
+                     "lost": _years(d.loc[lost, "fiscal_year"]), "n_lost": int(lost.sum())})
     return pd.DataFrame(rows)
 
 
 def coverage_change_md(change: pd.DataFrame, label: str) -> str:
     n_before, n_after = int(change["years_before"].sum()), int(change["years_after"].sum())
-    n_est = int(change["estimated"].map(lambda s: len([x for x in s.split(", ") if x])).sum())
+    n_est = int(change["n_estimated"].sum())
     moved = change[(change["gained"] != "") | (change["estimated"] != "") | (change["lost"] != "")]
     head = (f"Item-years with a reported value: {n_before} before ({label}), {n_after} now "
             f"({n_after - n_before:+d}); {n_est} further item-years are held as flagged FX estimates. "
             f"Items whose coverage changed:\n\n")
     if moved.empty:
         return head + pipe_table(pd.DataFrame({"Note": ["no item changed"]}))
-    out = moved.rename(columns={"statement": "Statement", "item": "Item", "years_before": "Years before",
+    out = moved.drop(columns=["n_estimated", "n_lost"]).rename(columns={
+                                "statement": "Statement", "item": "Item", "years_before": "Years before",
                                 "years_after": "Years now", "gained": "Gained (reported)",
                                 "estimated": "Estimate only", "lost": "Lost"})
     out = out.replace("", GAP)
@@ -277,7 +281,7 @@ def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataF
     if n_est:
         est = coverage[coverage["status"] == "fx_estimate"]
         lines.append(f"- {n_est} item-years are flagged FX estimates, not reported figures ("
-                     + "; ".join(f"`{it}` FY{_years(d['fiscal_year']).replace(', ', ', FY')}"
+                     + "; ".join(f"`{it}` {_fy_years(d['fiscal_year'])}"
                                  for it, d in est.groupby("item")) + f"); every value built on one is marked {EST}.")
     w_missing = wacc[wacc["wacc"].isna()]
     lines.append(f"- WACC could not be computed for FY{', FY'.join(map(str, w_missing['fiscal_year']))}: "
@@ -372,7 +376,7 @@ def mva_table(m: pd.DataFrame) -> str:
     d = m[m["market_cap_hkd_million"].notna() | m["mva"].notna()]
     if d.empty:
         return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]}))
-    est = estimated_of(d)
+    est = is_estimate(d)
     out = pd.DataFrame({
         "FY": d["fiscal_year"], "Market cap HKD m": [num(v, 0) for v in d["market_cap_hkd_million"]],
         "Source": d["market_cap_source"].fillna(GAP), "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],
@@ -390,7 +394,7 @@ def mva_variables(m: pd.DataFrame) -> dict:
     if ok.empty:
         return {"mva_years": "no year", "mva_last": GAP, "mva_last_year": GAP, "mtb_last": GAP}
     last = ok.iloc[-1]
-    return {"mva_years": "FY" + _years(ok["fiscal_year"]).replace(", ", ", FY"), "mva_last": num(last["mva"], 0),
+    return {"mva_years": _fy_years(ok["fiscal_year"]), "mva_last": num(last["mva"], 0),
             "mva_last_year": str(int(last["fiscal_year"])), "mtb_last": num(last["market_to_book"], 2)}
 
 
@@ -398,19 +402,18 @@ def fx_variables(fx: pd.DataFrame, change: pd.DataFrame) -> dict:
     """In-text numbers of the estimates and coverage paragraphs."""
     chk = fx.dropna(subset=["relative_error"])
     used = fx[fx["used"].astype(bool)]
-    n_est = int(change["estimated"].map(lambda s: len([x for x in s.split(", ") if x])).sum())
     return {
         "fx_n_used": str(len(used)),
-        "fx_used_list": "; ".join(f"{it} FY{_years(d['fiscal_year']).replace(', ', ', FY')}"
+        "fx_used_list": "; ".join(f"{it} {_fy_years(d['fiscal_year'])}"
                                   for it, d in used.groupby("item")) or "none",
         "fx_n_checks": str(len(chk)),
-        "fx_check_years": "FY" + _years(chk["fiscal_year"].unique()).replace(", ", ", FY") if len(chk) else GAP,
+        "fx_check_years": _fy_years(chk["fiscal_year"].unique()) if len(chk) else GAP,
         "fx_max_abs_error_pct": num(chk["relative_error"].abs().max() * 100, 2) if len(chk) else GAP,
         "fx_median_abs_error_pct": num(chk["relative_error"].abs().median() * 100, 2) if len(chk) else GAP,
         "fx_rate_years": _years(fx.dropna(subset=["rate"])["fiscal_year"].unique()) if len(fx) else GAP,
         "cov_reported_before": str(int(change["years_before"].sum())),
         "cov_reported_after": str(int(change["years_after"].sum())),
         "cov_reported_gain": f"{int(change['years_after'].sum() - change['years_before'].sum()):+d}",
-        "cov_estimated": str(n_est),
-        "cov_lost": str(int(change["lost"].map(lambda s: len([x for x in s.split(", ") if x])).sum())),
+        "cov_estimated": str(int(change["n_estimated"].sum())),
+        "cov_lost": str(int(change["n_lost"].sum())),
     }

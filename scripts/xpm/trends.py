@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .estimates import is_estimate
+
 
 # --- exact Mann-Kendall ---------------------------------------------------------------------------
 def _poly_mul(a: list[int], b: list[int]) -> list[int]:
@@ -172,14 +174,11 @@ def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Dat
     t = tables[table]
     if table == "panel":
         d = t[(t["item"] == key) & (t["period"] == "FY")]
-        est = d["basis"].fillna("reported") != "reported" if "basis" in d else pd.Series(False, index=d.index)
     elif table == "ratios":
         d = t[t["ratio"] == key]
-        est = d["estimate_inputs"].fillna("") != "" if "estimate_inputs" in d else pd.Series(False, index=d.index)
     else:
         d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
-        est = d["estimate_inputs"].fillna("") != "" if "estimate_inputs" in d else pd.Series(False, index=d.index)
-    return d[["fiscal_year", "value"]].assign(estimated=est.to_numpy(dtype=bool)).reset_index(drop=True)
+    return d[["fiscal_year", "value"]].assign(estimated=is_estimate(d).to_numpy(dtype=bool)).reset_index(drop=True)
 
 
 def direction(p: float, sign: float, alpha: float) -> str:

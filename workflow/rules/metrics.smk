@@ -81,6 +81,7 @@ rule compute_eva:
         mva=report("data/processed/{company}/mva.csv", caption="../report/mva.rst", category="EVA"),
     params:
         eva=config["eva"],
+        fx=config["cleaning"]["fx_estimates"],
         sensitivity=config["sensitivity"],
     threads: 1
     resources:
