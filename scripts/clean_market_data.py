@@ -2,8 +2,9 @@
 import pandas as pd
 
 from xpm.errors import InputError
+from xpm.fx import fx_check
 from xpm.io import setup_logging, write_table
-from xpm.market import clean_market_data
+from xpm.market import clean_market_data, derive_market, settle_conflicts
 
 
 def main(smk) -> None:
@@ -14,8 +15,16 @@ def main(smk) -> None:
     except InputError as e:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None
+    m, conflicts = settle_conflicts(m)
+    m = derive_market(m, list(smk.params.derivations))
     write_table(m, smk.output.market)
-    log.info("%d market rows, %d not single numbers", len(m), int(m["value"].isna().sum()))
+    write_table(conflicts, smk.output.conflicts)
+    check = fx_check(m)
+    write_table(check, smk.output.fx_check)
+    log.info("ECB vs SAFE/CFETS HKD rates: %d comparisons, max |difference| %.3f%%", len(check),
+             100 * check["relative_difference"].abs().max() if len(check) else float("nan"))
+    log.info("%d market rows, %d not single numbers, %d conflicts settled by the stated rule, %d derived",
+             len(m), int(m["value"].isna().sum()), len(conflicts), int((m["basis"] == "derived").sum()))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 import pandas as pd
 
 from xpm.coverage import coverage_table
+from xpm.derive import add_derived, derive_from_identities, validate_imputation
+from xpm.errors import ConfigError
 from xpm.estimates import add_estimates, fx_estimate_table, is_estimate
 from xpm.io import read_reference, read_table, setup_logging, write_table
 from xpm.select import choose_values
@@ -24,15 +26,26 @@ def main(smk) -> None:
     table = fx_estimate_table(ev, panel, read_table(smk.input.market), fx, kinds=list(prec["kinds"]),
                               doc_types=list(prec["doc_types"]), relative=float(smk.params.tolerance))
     panel = add_estimates(panel, table, ev, float(fx["per"]))
-    cov = coverage_table(panel, read_reference(smk.input.catalogue), smk.wildcards.company, list(smk.params.years),
+    imp = smk.params.imputation
+    try:
+        validate_imputation(imp, list(smk.params.identities), list(smk.params.wacc_inputs))
+    except ConfigError as e:
+        log.error(str(e))
+        raise SystemExit(f"ERROR {e}") from None
+    catalogue = read_reference(smk.input.catalogue)
+    derived = derive_from_identities(panel, list(smk.params.identities), list(imp["derived_identities"]), catalogue)
+    if imp["mode"] == "tiered":
+        panel = add_derived(panel, derived)
+    cov = coverage_table(panel, catalogue, smk.wildcards.company, list(smk.params.years),
                          list(smk.params.statements))
     write_table(panel, smk.output.panel)
     write_table(conflicts, smk.output.conflicts)
     write_table(ev, smk.output.evidence)
     write_table(cov, smk.output.coverage)
     write_table(table, smk.output.fx_estimates)
-    log.info("%d raw rows -> %d panel values (%d flagged FX estimates); %d conflicting source values; "
-             "%d excluded rows; %d gaps", len(evidence), len(panel), int(is_estimate(panel).sum()),
+    log.info("%d raw rows -> %d panel values (%d imputed: FX estimates or derived; imputation %s); %d conflicting "
+             "source values; %d excluded rows; %d gaps", len(evidence), len(panel), int(is_estimate(panel).sum()),
+             imp["mode"],
              len(conflicts), int(ev["status"].str.startswith("excluded").sum()), int((cov["status"] == "gap").sum()))
 
 

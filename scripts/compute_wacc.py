@@ -6,7 +6,8 @@ from xpm.io import read_table, setup_logging, write_table
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
     try:
-        w = compute_wacc(read_table(smk.input.panel), read_table(smk.input.market), dict(smk.params.wacc))
+        w = compute_wacc(read_table(smk.input.panel), read_table(smk.input.market), dict(smk.params.wacc),
+                         dict(smk.params.imputation))
     except ValueError as e:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None

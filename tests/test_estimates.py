@@ -8,7 +8,8 @@ from xpm.estimates import add_estimates, fx_estimate_table
 from xpm.identities import check_identities, raise_on_violations
 from xpm.quantity import Wide
 
-CFG = {"enabled": True, "from_currency": "HKD", "rate_item": "fx", "per": 100, "items": ["total_equity",
+CFG = {"enabled": True, "from_currency": "HKD", "yearend_rate_items": ["fx"], "average_rate_items": ["fx_avg"],
+       "flow_items": [], "per": 100, "items": ["total_equity",
                                                                                          "total_liabilities"]}
 KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
 DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
@@ -56,7 +57,7 @@ def test_conversion_use_and_measured_error(case):
     assert not bool(t.at[(2021, "total_equity"), "used"])
     # no sourced rate: no estimate, the gap stays
     assert np.isnan(t.at[(2019, "total_equity"), "estimate"]) and not bool(t.at[(2019, "total_equity"), "used"])
-    assert "no sourced year-end rate" in t.at[(2019, "total_equity"), "note"]
+    assert "no sourced rate" in t.at[(2019, "total_equity"), "note"]
     # a flagged HKD row is never converted
     assert (2020, "total_liabilities") not in t.index
 

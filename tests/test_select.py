@@ -107,10 +107,26 @@ def test_a_rounded_summary_is_refined_by_a_more_precise_printing_of_the_same_fig
     assert row.runner_up_source_id == "F1"
 
 
-def test_company_documents_are_never_refined_by_other_kinds():
-    panel, _, _ = choose([
+def test_precision_first_whatever_the_kind_of_the_precise_source():
+    """Issue 12: a company press release's "RMB 280 billion" agrees with an aggregator's 280,044.02m within the
+    rounding of both printings, so the precise printing is the value and the release stays the authority."""
+    panel, conflicts, _ = choose([
+        {"source_id": "C1", "kind": "company_document", "value": 280000.0, "resolution": 500.0,
+         "doc_period_end": "2022-12-31", "doc_type": "press_release"},
+        {"source_id": "A1", "kind": "aggregator", "value": 280044.02, "resolution": 0.005},
+    ])
+    row = panel.iloc[0]
+    assert (row.source_id, row.value, row.precedence_source_id) == ("A1", 280044.02, "C1")
+    assert conflicts.empty
+
+
+def test_a_precise_value_beyond_rounding_stays_a_conflict_decided_by_precedence():
+    panel, conflicts, _ = choose([
         {"source_id": "C1", "kind": "company_document", "value": 365906.4, "resolution": 0.05,
          "doc_period_end": "2024-12-31", "doc_type": "results_announcement"},
-        {"source_id": "A1", "kind": "aggregator", "value": 365906.412, "resolution": 0.0005},
+        {"source_id": "A1", "kind": "aggregator", "value": 367906.412, "resolution": 0.0005},
     ])
     assert panel.iloc[0].source_id == "C1" and panel.iloc[0].precedence_source_id == "C1"
+    assert list(conflicts.other_source_id) == ["A1"]
+
+

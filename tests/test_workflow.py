@@ -34,13 +34,17 @@ def panel_value(work, year, item):
 ])
 def test_cleaned_panel_holds_published_values(built, year, item, printed):
     row = panel_value(built, year, item)
-    assert round(row.value, 1) == printed
-    assert row.kind == "company_document"
+    # precision first: the value agrees with the company's printing within its rounding, and the company
+    # document stays the authority (precedence_source_id) where a more precise printing is the value
+    assert abs(row.value - printed) <= 0.05 + 1e-9
+    ev = pd.read_csv(built / "data/processed/xiaomi/evidence.csv", dtype=str, keep_default_na=False)
+    kind = ev[ev["source_id"] == row.precedence_source_id]["kind"].iloc[0]
+    assert kind == "company_document"
 
 
 def test_every_panel_value_traces_to_a_raw_row_and_source(built):
     p = pd.read_csv(built / "data/processed/xiaomi/panel.csv", dtype={"value_printed": str})
-    for r in p.sample(60, random_state=1).itertuples():
+    for r in p[p["basis"] != "derived"].sample(60, random_state=1).itertuples():
         raw = pd.read_csv(built / r.raw_file, dtype=str, keep_default_na=False)
         line = raw.iloc[int(r.raw_row) - 2]
         assert (line["item"], line["source_id"], line["value"]) == (r.item, r.source_id, r.value_printed)

@@ -34,12 +34,12 @@ ACADEMIC = re.compile(r"academic paper")
 AGGREGATOR = re.compile(
     r"third-party aggregator|stockanalysis|strike\.market|helgi|stockmetrum|tracenable|futu|moomoo|marketscreener"
     r"|discountingcashflows|stoxray|stocknear|mlq\.ai|alphaspread|teletrader|business insider|gurufocus"
-    r"|porti\.ru|aastocks|hk quote site|ft markets|yahoo finance key-statistics|investorscraft|etnet\.hk 01810 financial ratios"
+    r"|porti\.ru|aastocks|hk quote site|ft markets|yahoo finance (?:[a-z ]+ )?key.statistics|investorscraft|etnet\.hk 01810 financial ratios"
 )
 
 # --- reliability ----------------------------------------------------------
 FLAG = re.compile(
-    r"low reliability|unreliable|contradicts|likely typo|likely garbled|likely error|obvious growth-rate error"
+    r"low reliability|unreliable|contradicts|contradiction|likely typo|likely garbled|likely error|obvious growth-rate error"
     r"|lower bound|differs from later snapshot|fy revenue conflicts|conflicts with \d|conflicts with stockmetrum"
     r"|basic/diluted not stated|basis not stated"
 )
@@ -114,12 +114,32 @@ def split_unit(unit: str) -> tuple[str, str]:
 
 
 ADDITIONS = Path("data/raw/additions")
+# Rows of shared/sources/xiaomi_ledger_additions_2.csv (T rows) that are market data or cost-of-capital inputs
+# (betas, share prices, yields, FX, returns, third-party WACC): they go to data/raw/market/, the rest (company
+# figures printed by aggregators) to the year folders.
+MARKET_ITEM = re.compile(r"^(xiaomi_beta|xiaomi_share_price|xiaomi_wacc|xiaomi_annual_total_return|cn_10y|hkd_cny)")
+
+
+def normalise_period(period: str) -> tuple[str, str]:
+    """'FY (mrq Dec 31, 2023)' -> ('FY', 'FY (mrq Dec 31, 2023)'): the period label and the text as printed."""
+    head = period.split(" (")[0].strip()
+    return (head, period) if head != period else (period, "")
 
 
 def ledger_rows(src: Path) -> list[dict]:
-    """The shared ledger, then this project's sourced additions (data/raw/additions/, same columns)."""
+    """The shared ledger, its additions_2 company rows (T rows), then this project's sourced additions
+    (data/raw/additions/, same columns)."""
     rows = [dict(r, _ref=f"shared/sources/xiaomi_ledger.csv#{r['row_id']} ({r['ledger_part']})")
             for r in csv.DictReader(open(src / "xiaomi_ledger.csv", encoding="utf-8"))]
+    add2 = src / "xiaomi_ledger_additions_2.csv"
+    if add2.exists():
+        for r in csv.DictReader(open(add2, encoding="utf-8")):
+            if MARKET_ITEM.match(r["item"]):
+                continue
+            period, printed = normalise_period(r["period"])
+            doc = r["source_document"] + (f" [period as printed: {printed}]" if printed else "")
+            rows.append(dict(r, period=period, source_document=doc,
+                             _ref=f"shared/sources/xiaomi_ledger_additions_2.csv#{r['row_id']} ({r['ledger_part']})"))
     add = ADDITIONS / "xiaomi_ledger_additions.csv"
     if add.exists():
         rows += [dict(r, _ref=f"{add}#{r['row_id']} ({r['ledger_part']})")
@@ -130,10 +150,19 @@ def ledger_rows(src: Path) -> list[dict]:
 def market_rows(src: Path) -> list[dict]:
     rows = [dict(r, _id=f"C{i:04d}", _ref=f"shared/sources/cost_of_capital.csv line {i + 1}")
             for i, r in enumerate(csv.DictReader(open(src / "cost_of_capital.csv", encoding="utf-8")), start=1)]
-    add = ADDITIONS / "cost_of_capital_additions.csv"
-    if add.exists():
-        rows += [dict(r, _id=r["row_id"], _ref=f"{add}#{r['row_id']}")
-                 for r in csv.DictReader(open(add, encoding="utf-8"))]
+    add2 = src / "xiaomi_ledger_additions_2.csv"
+    if add2.exists():
+        for r in csv.DictReader(open(add2, encoding="utf-8")):
+            if MARKET_ITEM.match(r["item"]):
+                rows.append({"_id": r["row_id"], "item": r["item"], "year": r["fiscal_year"], "value": r["value"],
+                             "unit": r["unit"], "source_url": r["source_url"],
+                             "evidence": f"[{r['source_document']}; date as printed: {r['period']}] {r['evidence']}",
+                             "_ref": f"shared/sources/xiaomi_ledger_additions_2.csv#{r['row_id']}"})
+    for name in ("cost_of_capital_additions.csv", "fx_ecb.csv"):
+        add = ADDITIONS / name
+        if add.exists():
+            rows += [dict(r, _id=r["row_id"], _ref=f"{add}#{r['row_id']}")
+                     for r in csv.DictReader(open(add, encoding="utf-8"))]
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 KIND_CODES = {"company_document": "C", "filing_summary": "F", "aggregator": "A", "academic": "P", "news": "N",
-              "fx_estimate": "E"}
+              "fx_estimate": "E", "derived": "D"}
 
 
 def coverage_table(panel: pd.DataFrame, items: pd.DataFrame, company: str, years: list[int],

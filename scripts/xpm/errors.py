@@ -27,3 +27,11 @@ class InputError(ValueError):
 
 class IdentityError(ValueError):
     """An accounting identity does not hold within tolerance (message names company, year, items, values)."""
+
+
+class ConfigError(ValueError):
+    """A configuration value the schema cannot judge alone (e.g. a name that must match another key): the message
+    names the key (workflow/config.yaml), the value found and the accepted values."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"workflow/config.yaml: {message}")

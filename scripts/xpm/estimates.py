@@ -4,12 +4,14 @@ Third-party pages (Business Insider/FactSet, GuruFocus) reprint some of Xiaomi's
 Those rows are never chosen as RMB values (xpm.select). This module turns them into *estimates*, kept
 apart from reported figures everywhere downstream:
 
-- only for items listed in config `cleaning.fx_estimates.items` (balance-sheet stocks: a year-end
-  rate is the right rate for a year-end balance, not for a flow) and only where the cleaned panel has
-  no reported RMB value (an estimate never replaces a printed RMB figure);
+- only for items listed in config `cleaning.fx_estimates.items` (balance-sheet stocks, converted at a year-end
+  rate) and `flow_items` (flows such as cash flows, converted at the annual-average rate), and only where the
+  cleaned panel has no reported RMB value (an estimate never replaces a printed RMB figure);
 - the HKD printing is chosen by the same precedence as every other value (xpm.select.rank_evidence);
-- value = HKD million x rate / per, where rate is the sourced year-end central parity (RMB per `per`
-  HKD) of the same fiscal year; no rate, no estimate (the gap stays, with its reason);
+- value = HKD million x rate / per, the rate (RMB per `per` HKD) of the same fiscal year: for a stock the
+  first of `yearend_rate_items` with a value (the sourced SAFE central parity where it exists, else the ECB
+  cross rate of the last ECB day of the year, xpm.fx), for a flow the first of `average_rate_items` (the ECB
+  annual average); no rate, no estimate (the gap stays, with its reason);
 - the panel row carries basis = 'fx_estimate', the HKD source, the rate and its source, so that every
   ratio, EVA line, table cell and paper sentence built on it can say so (xpm.quantity.Q.est).
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .market import pick
+from .market import select_by_vintage
 from .select import KEY, rank_evidence
 
 BASIS_REPORTED = "reported"
@@ -51,13 +53,18 @@ def fx_estimate_table(evidence: pd.DataFrame, panel: pd.DataFrame, market: pd.Da
     gap (`used`), and, where a reported RMB value exists, the relative error of the conversion."""
     cols = ["company", "fiscal_year", "period", "item", "hkd_value", "hkd_source_id", "hkd_url", "rate",
             "rate_source_id", "estimate", "reported_value", "reported_source_id", "relative_error", "used", "note"]
-    cand = _hkd_candidates(evidence, list(cfg["items"]), cfg["from_currency"], period)
+    stocks, flows = list(cfg["items"]), list(cfg.get("flow_items", []))
+    cand = _hkd_candidates(evidence, stocks + flows, cfg["from_currency"], period)
     if cand.empty:
         return pd.DataFrame(columns=cols)
     best = rank_evidence(cand, kinds, doc_types, relative).drop_duplicates(KEY)
-    rates = {y: pick(market, cfg["rate_item"], int(y)) for y in sorted(best["fiscal_year"].unique())}
-    rate = best["fiscal_year"].map(lambda y: rates[y][0]).astype(float)
-    rate_src = best["fiscal_year"].map(lambda y: rates[y][1])
+    rates = {(int(y), flow): select_by_vintage(market, list(cfg["average_rate_items" if flow else "yearend_rate_items"]),
+                                               int(y), carry=False, allow_derived=False)
+             for y in sorted(best["fiscal_year"].unique()) for flow in (False, True)}
+    is_flow = best["item"].isin(flows)
+    rate = pd.Series([rates[(int(y), f)]["value"] for y, f in zip(best["fiscal_year"], is_flow)], index=best.index)
+    rate_src = pd.Series([rates[(int(y), f)]["source_id"] for y, f in zip(best["fiscal_year"], is_flow)],
+                         index=best.index)
     out = pd.DataFrame({
         "company": best["company"], "fiscal_year": best["fiscal_year"], "period": best["period"],
         "item": best["item"], "hkd_value": best["value"], "hkd_source_id": best["source_id"],
@@ -72,7 +79,7 @@ def fx_estimate_table(evidence: pd.DataFrame, panel: pd.DataFrame, market: pd.Da
     out["used"] = fills_gap & bool(cfg["enabled"])
     out["note"] = np.select(
         [out["rate"].isna(), out["reported_value"].notna(), out["used"], fills_gap],
-        ["no sourced year-end rate for this year: the gap stays",
+        ["no sourced rate for this year: the gap stays",
          "reported RMB value exists: conversion kept only to measure the method's error",
          "fills a gap: flagged estimate", "fx_estimates disabled in config: the gap stays"], default="")
     return out[cols].sort_values(KEY).reset_index(drop=True)

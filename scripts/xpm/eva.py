@@ -22,26 +22,44 @@ import numpy as np
 import pandas as pd
 
 from .estimates import BASIS_FX
-from .market import pick
+from .market import TIER_CARRIED, TIER_DERIVED, TIER_REPORTED, pick, select_by_vintage
 from .quantity import Q, Wide
 
 
-def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "") -> tuple[Q, pd.Series]:
-    """Per fiscal year t, the first listed item with a value for year t + lag (e.g. lag=1: start of next year)."""
-    vals, srcs = {}, {}
-    for y in sorted(set(w.index.get_level_values(1))):
-        for it in items:
-            v, sid = pick(market, it, y + lag)
-            if not np.isnan(v):
-                vals[y], srcs[y] = v, sid
-                break
+def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "", *,
+                  carry: bool = False, allow_derived: bool = False) -> tuple[Q, pd.DataFrame]:
+    """Per fiscal year t, the input for year t + lag (e.g. lag=1: start of next year), chosen by
+    xpm.market.select_by_vintage: the exact year first, then (carry=True, tiered mode) the nearest vintage at or
+    before, else after. Returns the Q (its `est` names carried and derived values with their vintage) and a frame
+    of source_id, vintage and tier per index row."""
+    picks = {y: select_by_vintage(market, items, y + lag, carry, allow_derived)
+             for y in sorted(set(w.index.get_level_values(1)))}
     years = pd.Series(w.index.get_level_values(1), index=w.index)
-    v = years.map(vals).astype(float)
-    src = years.map(srcs).fillna("").astype(object)
+    info = pd.DataFrame([picks[y] for y in years], index=w.index)
+    v = info["value"].astype(float)
     why = pd.Series("", index=w.index, dtype=object)
     miss = v.isna()
     why[miss] = f"no source for {label or items[0]} (year " + (years[miss] + lag).astype(str) + ")"
-    return Q(v, why, label or items[0]), src
+    imputed = info["tier"].isin([TIER_CARRIED, TIER_DERIVED])
+    est = pd.Series("", index=w.index, dtype=object)
+    est[imputed] = [f"{t} {label or items[0]} FY{y} (vintage {int(vin)})" for t, y, vin in
+                    zip(info.loc[imputed, "tier"], years[imputed], info.loc[imputed, "vintage"])]
+    return Q(v, why, label or items[0], est), info[["source_id", "vintage", "tier"]]
+
+
+def fixed_vintage(w: Wide, market: pd.DataFrame, item: str, year: int, label: str) -> tuple[Q, pd.DataFrame]:
+    """Strict mode's single configured vintage of a slow parameter, applied to every year: the vintage and the
+    tier ('carried' wherever the vintage is not the fiscal year) are shown with it."""
+    v, sid = pick(market, item, year)
+    years = pd.Series(w.index.get_level_values(1), index=w.index)
+    why = pd.Series("" if not np.isnan(v) else f"no source for {item}", index=w.index, dtype=object)
+    carried = (years != year) & (not np.isnan(v))
+    est = pd.Series("", index=w.index, dtype=object)
+    est[carried] = [f"{TIER_CARRIED} {label} FY{y} (vintage {year})" for y in years[carried]]
+    tier = np.where(np.isnan(v), "", np.where(carried, TIER_CARRIED, TIER_REPORTED))
+    info = pd.DataFrame({"source_id": sid, "vintage": year if not np.isnan(v) else np.nan, "tier": tier},
+                        index=w.index)
+    return Q(pd.Series(v, index=w.index, dtype=float), why, label, est), info
 
 
 def market_constant(w: Wide, market: pd.DataFrame, item: str, year) -> tuple[Q, str]:
@@ -50,30 +68,58 @@ def market_constant(w: Wide, market: pd.DataFrame, item: str, year) -> tuple[Q, 
     return Q(pd.Series(v, index=w.index, dtype=float), why, item), sid
 
 
-def avg_first_of(w: Wide, items: list[str]) -> tuple[Q, pd.Series]:
-    cur, used = w.first_of(items, 0)
-    prev, used_prev = w.first_of(items, 1)
-    q = (cur + prev) / 2.0
-    q.name = f"avg({'|'.join(items)})"
-    return q, used.where(used == used_prev, used_prev + "->" + used)
+def avg_one_of(w: Wide, items: list[str]) -> tuple[Q, str]:
+    """Average of opening and closing balance of the one item chosen for the whole window (Wide.definition)."""
+    it = w.definition(items)
+    return w.avg(it), it
 
 
-def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """CAPM cost of equity and WACC per company-year, every input with its source id (percent)."""
+def capm_inputs(w: Wide, market: pd.DataFrame, cfg: dict, imputation: dict) -> dict[str, tuple[Q, pd.DataFrame]]:
+    """Each CAPM input per fiscal year with its source, vintage and tier (xpm.market.select_by_vintage).
+
+    strict: the exact year only for the risk-free rate, ERP and cost of debt; the configured single vintage for
+    beta and the country premium (as before issue 12). tiered: every input by year, carried from the nearest
+    sourced vintage where imputation.carried lists it, derived market values allowed."""
+    tiered = imputation["mode"] == "tiered"
+    carry = set(imputation["carried"]) if tiered else set()
+    lag = 1 if cfg["equity_risk_premium"]["timing"] == "start_of_next_year" else 0
+    out = {
+        "risk_free": market_series(w, market, cfg["risk_free"]["items"], 0, "risk-free rate",
+                                   carry="risk_free" in carry, allow_derived=tiered),
+        "equity_risk_premium": market_series(w, market, cfg["equity_risk_premium"]["items"], lag,
+                                             "equity risk premium", carry="equity_risk_premium" in carry,
+                                             allow_derived=tiered),
+        "cost_of_debt": market_series(w, market, cfg["cost_of_debt"]["items"], 0, "cost of debt",
+                                      carry="cost_of_debt" in carry, allow_derived=tiered),
+    }
+    for key, label in (("country_risk_premium", "country risk premium"), ("beta", "beta")):
+        c = cfg[key]
+        if tiered:
+            out[key] = market_series(w, market, c.get("items", [c["item"]]), 0, label, carry=key in carry,
+                                     allow_derived=True)
+        else:
+            out[key] = fixed_vintage(w, market, c["item"], c["year"], label)
+    return out
+
+
+STRICT = {"mode": "strict", "carried": [], "derived_identities": [], "market_derivations": []}
+
+
+def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputation: dict | None = None) -> pd.DataFrame:
+    """CAPM cost of equity and WACC per company-year, every input with its source id, vintage and tier (percent).
+    Equity and debt are one definition each over the whole window (Wide.definition). imputation: the config's
+    `imputation` section (default strict)."""
+    imputation = imputation or STRICT
     w = Wide(panel)
-    rf, rf_src = market_series(w, market, cfg["risk_free"]["items"], 0, "risk-free rate")
-    erp, erp_src = market_series(w, market, cfg["equity_risk_premium"]["items"],
-                                 1 if cfg["equity_risk_premium"]["timing"] == "start_of_next_year" else 0,
-                                 "equity risk premium")
-    crp, crp_src = market_constant(w, market, cfg["country_risk_premium"]["item"], cfg["country_risk_premium"]["year"])
-    beta, beta_src = market_constant(w, market, cfg["beta"]["item"], cfg["beta"]["year"])
-    kd, kd_src = market_series(w, market, cfg["cost_of_debt"]["items"], 0, "cost of debt")
+    inp = capm_inputs(w, market, cfg, imputation)
+    rf, erp, crp, beta, kd = (inp[k][0] for k in ("risk_free", "equity_risk_premium", "country_risk_premium",
+                                                  "beta", "cost_of_debt"))
     kd = kd + cfg["cost_of_debt"]["spread_pp"]
     tax, tax_src = market_constant(w, market, cfg["tax_rate"]["item"], None)
     ke = rf + beta * (erp + crp)
     if cfg["weights"] == "book":
-        e, e_used = w.first_of(cfg["equity_items"])
-        d, d_used = w.first_of(cfg["debt_items"])
+        e, e_item = w.one_of(cfg["equity_items"])
+        d, d_item = w.one_of(cfg["debt_items"])
         e = e.where_positive("book equity")
     else:
         nan = pd.Series(np.nan, index=w.index)
@@ -81,19 +127,20 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict) -> pd.Dat
                         "FX estimate (mva.csv), and the market value of debt is not sourced", index=w.index,
                         dtype=object)
         e, d = Q(nan, why, "market equity"), Q(nan.copy(), why.copy(), "market debt")
-        e_used = d_used = pd.Series("", index=w.index, dtype=object)
+        e_item = d_item = ""
     total = e + d
     we, wd = e / total, d / total
     wacc = (we * ke + wd * kd * (tax * -0.01 + 1.0)).clean()
+    cols = {"company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index]}
+    for key, (q, info) in inp.items():
+        cols[key] = q.v.values
+        cols[f"{key}_source"] = info["source_id"].values
+        cols[f"{key}_vintage"] = info["vintage"].values
+        cols[f"{key}_tier"] = info["tier"].values
     out = pd.DataFrame({
-        "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
-        "risk_free": rf.v.values, "risk_free_source": rf_src.values,
-        "equity_risk_premium": erp.v.values, "equity_risk_premium_source": erp_src.values,
-        "country_risk_premium": crp.v.values, "country_risk_premium_source": crp_src,
-        "beta": beta.v.values, "beta_source": beta_src,
-        "cost_of_equity": ke.v.values, "cost_of_debt_pretax": kd.v.values, "cost_of_debt_source": kd_src.values,
+        **cols, "cost_of_equity": ke.v.values, "cost_of_debt_pretax": kd.v.values,
         "tax_rate": tax.v.values, "tax_rate_source": tax_src,
-        "equity": e.v.values, "equity_item": e_used.values, "debt": d.v.values, "debt_item": d_used.values,
+        "equity": e.v.values, "equity_item": e_item, "debt": d.v.values, "debt_item": d_item,
         "weight_equity": we.v.values, "weight_debt": wd.v.values, "wacc": wacc.v.values, "status": wacc.why.values,
         "estimate_inputs": wacc.est.values,
     })
@@ -126,13 +173,15 @@ def rd_capitalisation(w: Wide, life: int) -> tuple[Q, Q]:
     return amort, rd_asset(w, life)
 
 
-def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]]) -> pd.DataFrame:
+def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]], definition: str = "") -> pd.DataFrame:
+    """Long build-up; `definition` names the one equity / debt item used for every year (Wide.definition)."""
     frames = []
     for order, (line, q, unit) in enumerate(lines):
         q = q.clean()
         frames.append(pd.DataFrame({"company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
                                     "method": method, "order": order, "line": line, "value": q.v.values,
-                                    "unit": unit, "status": q.why.values, "estimate_inputs": q.est.values}))
+                                    "unit": unit, "status": q.why.values, "estimate_inputs": q.est.values,
+                                    "definition": definition}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -151,11 +200,12 @@ def eva_simple(w: Wide, wacc: Q, tax: Q, cfg: dict) -> pd.DataFrame:
     ebit = w["operating_profit"]
     taxes = -(ebit * tax * 0.01)
     nopat = ebit + taxes
-    eq, _ = avg_first_of(w, cfg["equity_items"])
-    debt, _ = avg_first_of(w, cfg["debt_items"])
+    eq, eq_item = avg_one_of(w, cfg["equity_items"])
+    debt, debt_item = avg_one_of(w, cfg["debt_items"])
     lines = [("operating_profit (EBIT)", ebit, "RMB_million"), ("less: taxes at t", taxes, "RMB_million"),
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million")]
-    return _lines(w, "simple", lines + _finish(w, nopat, eq + debt, wacc, w["revenue"]))
+    return _lines(w, "simple", lines + _finish(w, nopat, eq + debt, wacc, w["revenue"]),
+                  f"equity: {eq_item}; debt: {debt_item}")
 
 
 def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
@@ -170,7 +220,7 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         gains = gains + Q(g.v.clip(lower=0.0), g.why, it, g.est)
     nonrec = -(gains * (s["nonrecurring_weight"] * (1 - t)))
     nopat = np_ + interest + rd + nonrec
-    eq, _ = avg_first_of(w, s["equity_items"])
+    eq, eq_item = avg_one_of(w, s["equity_items"])
     liab = w.avg("total_liabilities")
     nibcl = w.constant(0.0, "0")
     for it in s["nibcl_items"]:
@@ -191,7 +241,7 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg total liabilities", liab, "RMB_million"),
              ("capital: less avg non-interest-bearing current liabilities", -nibcl, "RMB_million"),
              ("capital: less avg construction in progress", -cip, "RMB_million")]
-    return _lines(w, "sasac", lines + _finish(w, nopat, capital, rate, w["revenue"]))
+    return _lines(w, "sasac", lines + _finish(w, nopat, capital, rate, w["revenue"]), f"equity: {eq_item}")
 
 
 def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = None) -> pd.DataFrame:
@@ -205,8 +255,8 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
     adj_ebit = ebit + w["rd_expenses"] - amort - removed
     taxes = -(adj_ebit * tax * 0.01)
     nopat = adj_ebit + taxes
-    eq, _ = avg_first_of(w, cfg["equity_items"])
-    debt, _ = avg_first_of(w, cfg["debt_items"])
+    eq, eq_item = avg_one_of(w, cfg["equity_items"])
+    debt, debt_item = avg_one_of(w, cfg["debt_items"])
     avg_rd_asset = (asset + rd_asset(w, life, lag=1)) / 2.0
     cash = w.constant(0.0, "0")
     if s["excess_cash"] == "cash_and_deposits":
@@ -219,7 +269,8 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
              (f"capital: avg unamortised R&D ({life}y)", avg_rd_asset, "RMB_million"),
              ("capital: less avg excess cash", -cash, "RMB_million")]
-    return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"]))
+    return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"]),
+                  f"equity: {eq_item}; debt: {debt_item}")
 
 
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
@@ -280,26 +331,26 @@ def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_ite
     """MVA = market capitalisation (RMB) - book equity, and the market-to-book ratio, per company-year.
 
     The sourced market capitalisations are in HKD (HKD million after xpm.market); each is converted at the
-    sourced year-end central parity of the same year (`fx`: the cleaning.fx_estimates rate item and its
-    `per`), so every MVA is a flagged estimate (estimate_inputs names the converted capitalisation). Book
-    equity is the first of `equity_items` with a value (reported values first, xpm.quantity.Wide.first_of).
+    year-end rate of the same year (`fx`: cleaning.fx_estimates.yearend_rate_items, first available: the SAFE
+    central parity, else the ECB cross rate), so every MVA is a flagged estimate (estimate_inputs names the
+    converted capitalisation). Book equity is one definition over the window (Wide.definition of `equity_items`).
     """
     w = Wide(panel)
     per = float(fx["per"])
-    mcap, mcap_src = market_series(w, market, [market_cap_item], 0, "market capitalisation (HKD)")
-    rate, rate_src = market_series(w, market, [fx["rate_item"]], 0, "year-end HKD/RMB rate")
+    mcap, mcap_info = market_series(w, market, [market_cap_item], 0, "market capitalisation (HKD)")
+    rate, rate_info = market_series(w, market, list(fx["yearend_rate_items"]), 0, "year-end HKD/RMB rate")
     years = pd.Series(w.index.get_level_values(1), index=w.index)
     label = f"{BASIS_FX} market_cap FY" + years.astype(str)
     mcap_rmb = mcap * rate / per
     mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
-    equity, used = w.first_of(equity_items)
+    equity, used = w.one_of(equity_items)
     mva = (mcap_rmb - equity).clean()
     mtb = (mcap_rmb / equity.where_positive("book equity")).clean()
     return pd.DataFrame({
         "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
-        "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_src.values,
-        "rate_rmb_per_hkd": (rate / per).v.values, "rate_source": rate_src.values,
+        "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_info["source_id"].values,
+        "rate_rmb_per_hkd": (rate / per).v.values, "rate_source": rate_info["source_id"].values,
         "market_cap_rmb_million": mcap_rmb.clean().v.values, "book_equity": equity.v.values,
-        "book_equity_item": used.values, "mva": mva.v.values, "market_to_book": mtb.v.values,
+        "book_equity_item": used, "mva": mva.v.values, "market_to_book": mtb.v.values,
         "status": mva.why.values, "estimate_inputs": mva.est.values,
     })

@@ -4,7 +4,8 @@ Each identity is configured as `terms` (item -> coefficient, +1 or -1) that must
 Tolerance: the rounding resolution of every value involved (half a unit of its last printed digit)
 plus `relative` x the largest absolute value involved. A check that involves a flagged estimate
 (panel basis other than 'reported', see xpm.estimates) is reported as 'holds (estimate)' or
-'not met (estimate)': it measures the estimate, and only reported figures can fail the build.
+'not met (estimate)': it measures the estimate, and only reported figures can fail the build. Where one
+value was derived from the identity itself (xpm.derive), the identity is 'derived (not a check)'.
 When some terms are missing the identity is
 "not checkable", unless `when_incomplete: upper_bound`, in which case the sum of the terms present
 (all with coefficient +1) must not exceed `equals` (e.g. the segments that are published cannot add
@@ -51,7 +52,11 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         status = np.where(~checkable, "not checkable",
                           np.where(complete, np.where(holds_eq, "holds", "violated"),
                                    np.where(holds_ub, "upper bound holds", "violated")))
-        uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy()
+        # a value derived from this very identity (xpm.derive) makes it hold by construction: not a check
+        src = p[p["source_id"] == f"derived:{ident['name']}"] if "source_id" in p else p.iloc[:0]
+        from_here = V.index.isin(pd.MultiIndex.from_frame(src[idx])) if not src.empty else np.zeros(len(V), bool)
+        status = np.where(from_here, "derived (not a check)", status)
+        uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy() & ~from_here
         status = np.where(uses_est & (status == "violated"), "not met (estimate)",
                           np.where(uses_est & (status != "not checkable"), status + " (estimate)", status))
         vals = V.to_numpy()

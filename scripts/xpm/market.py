@@ -1,4 +1,18 @@
-"""Market data and cost-of-capital inputs: parsing the raw table and picking one value per item and year."""
+"""Market data and cost-of-capital inputs: parsing the raw table, settling conflicts, deriving, picking by vintage.
+
+- `clean_market_data` parses the raw table (value as printed, its number of printed decimals).
+- `settle_conflicts`: where several rows give one item for one year and their values differ beyond the rounding
+  of both printings, the stated rule decides, never the row order: (1) the more precise printing (more printed
+  decimals); (2) where equally precise, the lower source id, and the conflict says it was a tie. Every such
+  case is listed in data/processed/market/market_conflicts.csv with both values. Rows that agree within rounding are
+  not a conflict (the most precise of them is used).
+- `derive_market`: a configured derivation (imputation.market_derivations) makes a value that no source prints
+  from sourced ones (e.g. the end-2023 China 10-year yield = the 25 Dec 2024 level + the printed 2024 fall);
+  such a row has basis 'derived' and names its rule and inputs.
+- `select_by_vintage`: the value of an input for a fiscal year. The exact year first ('reported', or 'derived');
+  in tiered mode, for an input that may be carried, the nearest sourced vintage at or before the target year,
+  else the nearest after ('carried', with the vintage named).
+"""
 from __future__ import annotations
 
 import re
@@ -10,6 +24,12 @@ from .errors import InputError
 
 COLUMNS = ["source_id", "item", "year", "value", "unit", "url", "evidence", "ledger_ref"]
 _SUFFIX = {"B": 1e9, "T": 1e12, "M": 1e6}
+
+
+def printed_decimals(text: str) -> int:
+    """Digits after the decimal point as printed ('4.24' -> 2, '865.78B' -> 2, '6' -> 0)."""
+    m = re.match(r"[+-]?\d+(?:\.(\d+))?", str(text).strip())
+    return len(m.group(1)) if m and m.group(1) else 0
 
 
 def parse_market_value(text: str) -> tuple[float, str]:
@@ -39,16 +59,106 @@ def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             v, unit = v / 1e6, "HKD_million"
         yr = pd.to_numeric(r.year, errors="coerce")
         rows.append({"source_id": r.source_id, "item": r.item, "year": yr, "year_label": r.year, "value": v,
-                     "unit": unit, "note": note, "url": r.url, "evidence": r.evidence})
+                     "decimals": printed_decimals(r.value), "unit": unit, "note": note, "url": r.url,
+                     "evidence": r.evidence})
     return pd.DataFrame(rows)
 
 
+def _resolution(m: pd.DataFrame) -> pd.Series:
+    """Half a unit of the last printed digit, in the unit of the value (HKD million for scaled HKD rows)."""
+    scale = np.where(m["unit"].astype(str) == "HKD_million", 1e3, 1.0)  # '865.78B' printed in billions
+    return 0.5 * 10.0 ** (-m["decimals"].astype(float)) * scale
+
+
+def settle_conflicts(market: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(market with a boolean `chosen` column, conflicts). One chosen row per dated item and year (see module doc)."""
+    m = market.copy()
+    m["_res"] = _resolution(m)
+    m["chosen"] = False
+    ok = m[m["value"].notna() & m["year"].notna()].sort_values(["item", "year", "decimals", "source_id"],
+                                                                ascending=[True, True, False, True], kind="mergesort")
+    first = ok.drop_duplicates(["item", "year"])
+    m.loc[first.index, "chosen"] = True
+    ref = first[["item", "year", "value", "_res", "source_id", "decimals"]].rename(columns={
+        "value": "chosen_value", "_res": "_cres", "source_id": "chosen_source_id", "decimals": "_cdec"})
+    other = ok.drop(index=first.index).merge(ref, on=["item", "year"])
+    differ = (other["value"] - other["chosen_value"]).abs() > other["_res"] + other["_cres"] + 1e-12
+    c = other[differ]
+    conflicts = pd.DataFrame({
+        "item": c["item"], "year": c["year"].astype(int), "chosen_value": c["chosen_value"],
+        "chosen_source_id": c["chosen_source_id"], "other_value": c["value"], "other_source_id": c["source_id"],
+        "decided_by": np.where(c["_cdec"] > c["decimals"], "more precise printing",
+                               "tie in precision: lower source id"),
+    })
+    return m.drop(columns="_res"), conflicts.sort_values(["item", "year", "other_source_id"]).reset_index(drop=True)
+
+
+def derive_market(market: pd.DataFrame, derivations: list[dict]) -> pd.DataFrame:
+    """Rows (basis 'derived') for the configured derivations whose inputs are all sourced; the market table gains
+    a `basis` column ('reported' for every sourced row)."""
+    m = market.assign(basis="reported") if "basis" not in market else market.copy()
+    new = []
+    for d in derivations:
+        parts, total, ok = [], 0.0, True
+        for t in d["terms"]:
+            v, sid = pick(m, t["item"], int(t["year"]))
+            if np.isnan(v):
+                ok = False
+                break
+            total += float(t["factor"]) * v
+            parts.append(f"{t['factor']:+g} x {t['item']} {t['year']} ({sid}: {v:g})")
+        if not ok:
+            continue
+        new.append({"source_id": f"derived:{d['item']}:{d['year']}", "item": d["item"], "year": float(d["year"]),
+                    "year_label": str(d["year"]), "value": round(total, 10), "decimals": 3, "unit": d["unit"],
+                    "note": "", "url": "", "evidence": f"{d['rule']}: " + " ".join(parts), "chosen": True,
+                    "basis": "derived"})
+    if new:
+        m = pd.concat([m, pd.DataFrame(new)], ignore_index=True)
+    return m
+
+
+TIER_REPORTED, TIER_DERIVED, TIER_CARRIED = "reported", "derived", "carried"
+
+
+def select_by_vintage(market: pd.DataFrame, items: list[str], target: int, carry: bool,
+                      allow_derived: bool) -> dict:
+    """value, source_id, item, vintage, tier for one target year (NaN value where nothing qualifies)."""
+    m = market[market["item"].isin(items) & market["value"].notna() & market["year"].notna()]
+    if "chosen" in m:
+        m = m[m["chosen"].astype(bool)]
+    if "basis" in m and not allow_derived:
+        m = m[m["basis"] != TIER_DERIVED]
+    order = {it: k for k, it in enumerate(items)}
+    exact = m[m["year"] == target]
+    if not exact.empty:
+        r = exact.assign(_o=exact["item"].map(order)).sort_values("_o").iloc[0]
+        tier = TIER_DERIVED if str(r.get("basis", TIER_REPORTED)) == TIER_DERIVED else TIER_REPORTED
+        return {"value": float(r["value"]), "source_id": str(r["source_id"]), "item": r["item"],
+                "vintage": int(r["year"]), "tier": tier}
+    if carry and not m.empty:
+        if "basis" in m:  # a derived value is never carried to another year
+            m = m[m["basis"] != TIER_DERIVED]
+        before, after = m[m["year"] < target], m[m["year"] > target]
+        for side in (before, after):
+            if side.empty:
+                continue
+            side = side.assign(_o=side["item"].map(order), _d=(side["year"] - target).abs())
+            r = side.sort_values(["_d", "_o"]).iloc[0]
+            return {"value": float(r["value"]), "source_id": str(r["source_id"]), "item": r["item"],
+                    "vintage": int(r["year"]), "tier": TIER_CARRIED}
+    return {"value": np.nan, "source_id": "", "item": "", "vintage": np.nan, "tier": ""}
+
+
 def pick(market: pd.DataFrame, item: str, year: int | None = None) -> tuple[float, str]:
-    """The first listed value of an item (for a year, or the item's only dated value when year is None).
+    """The value of an item (for a year, or the item's first dated value when year is None); where the market
+    table has been settled (`chosen`), the row the conflict rule chose.
 
     Returns (value, source_id); (NaN, '') when the source collection has no such figure (a gap).
     """
     m = market[(market["item"] == item) & market["value"].notna()]
+    if "chosen" in m:
+        m = m[m["chosen"].astype(bool) | m["year"].isna()]
     if year is not None:
         m = m[m["year"] == year]
     if m.empty:

@@ -152,5 +152,23 @@ class Wide:
         why[v.isna()] = "missing " + " / ".join(items) + " FY" + years[v.isna()].astype(str)
         return Q(v, why, "|".join(items), est), used
 
+    def definition(self, items: list[str]) -> str:
+        """One definition per series (issue 12): the one item of a configured list used for every year of the
+        window, so that a trend or an average never measures a switch of definition. The first item with a value
+        in every year of the window; else the item that covers the most years, on a tie the one that reaches the
+        latest year (the years a reader adds), then list order; the years it does not cover stay gaps."""
+        years = self.index.get_level_values(1)
+        cover = []
+        for k, it in enumerate(items):
+            have = self._series(it).notna().to_numpy()
+            cover.append((int(have.sum()), int(years[have].max()) if have.any() else 0, -k, it))
+        full = [c[3] for c in cover if c[0] == len(self.index)]
+        return full[0] if full else max(cover)[3]
+
+    def one_of(self, items: list[str], lag: int = 0) -> tuple[Q, str]:
+        """The series of the item `definition` chooses, and its name."""
+        it = self.definition(items)
+        return self._q(it, lag), it
+
     def constant(self, value: float, name: str) -> Q:
         return Q(pd.Series(float(value), index=self.index), pd.Series("", index=self.index, dtype=object), name)

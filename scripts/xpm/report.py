@@ -5,6 +5,8 @@ as an en dash ('–'), never 'nan'; each table says in its caption where it came
 """
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import pandas as pd
 
@@ -12,22 +14,48 @@ from .coverage import KIND_CODES
 from .estimates import is_estimate
 
 GAP = "–"
-# marks a value built on a flagged FX estimate (xpm.estimates); every table that can show one says so
+# one mark per imputation tier (xpm.derive): every table that can show an imputed value says which tier it rests on
 EST = "†"
-EST_NOTE = (f"{EST} rests on a flagged estimate: a balance printed only in HKD, converted at the sourced year-end "
-            "central parity (table of FX estimates).")
+TIER_MARKS = {"fx_estimate": "†", "derived": "‡", "carried": "§"}
+EST_NOTE = ("† rests on a flagged FX estimate (a figure printed only in HKD, converted at the SAFE central parity "
+            "or the ECB rate of the year); ‡ rests on a derived value (the one unknown of an accounting identity "
+            "whose other terms are reported); § rests on a carried market parameter (the nearest sourced vintage, "
+            "named in the WACC table).")
 
 
-def mark(text: str, estimated) -> str:
-    return f"{text}{EST}" if bool(estimated) and text != GAP else text
+def tier_marks(labels) -> str:
+    """The marks of the tiers named in an `estimate_inputs` string or a panel `basis` ('' for reported)."""
+    if labels is None or (isinstance(labels, float) and pd.isna(labels)):
+        return ""
+    words = {part.split(" ")[0] for part in str(labels).split("; ") if part}
+    return "".join(m for t, m in TIER_MARKS.items() if t in words)
+
+
+def marks_of(frame: pd.DataFrame) -> pd.Series:
+    """Tier marks per row: from `basis` (panel rows) or `estimate_inputs` (ratios, WACC, EVA lines)."""
+    if "basis" in frame:
+        return frame["basis"].fillna("").map(lambda b: "" if b == "reported" else tier_marks(b))
+    if "estimate_inputs" in frame:
+        return frame["estimate_inputs"].map(tier_marks)
+    return pd.Series("", index=frame.index)
+
+
+def mark(text: str, marks) -> str:
+    """Append the tier marks (a string of marks; True stands for the FX mark) to a formatted value."""
+    if text == GAP or not marks or (isinstance(marks, float) and pd.isna(marks)):
+        return text
+    return f"{text}{EST if marks is True else marks}"
 
 
 
 
 def num(v, digits: int = 1, thousands: bool = True) -> str:
+    """Round half up on the shortest decimal representation (365906.35 -> '365,906.4', as a printed figure
+    would be rounded; binary floats and round-half-even would give .3)."""
     if v is None or (isinstance(v, float) and not np.isfinite(v)) or pd.isna(v):
         return GAP
-    return f"{v:,.{digits}f}" if thousands else f"{v:.{digits}f}"
+    q = Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{q:,.{digits}f}" if thousands else f"{q:.{digits}f}"
 
 
 def pval(p) -> str:
@@ -79,15 +107,15 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
     out = by_year(r.rename(columns={"label": "Ratio"}), "Ratio", years, lambda v: v)
     order = list(dict.fromkeys(r["label"]))
     out = out.set_index("Ratio").reindex(order).reset_index()
-    est = r.assign(e=is_estimate(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="max")
-    est = est.reindex(index=order, columns=years).fillna(False).astype(bool)
+    est = r.assign(e=marks_of(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="first")
+    est = est.reindex(index=order, columns=years).fillna("")
     for y in years:
         out[str(y)] = [mark(num(v, digits.get(units[lab], 2)), est.at[lab, y])
                        for lab, v in zip(out["Ratio"], out[str(y)])]
     formulas = r.drop_duplicates("ratio").set_index("label")["formula"]
     table = pipe_table(out)
     notes = "\n".join(f"- *{lab}*: `{formulas[lab]}`" for lab in order)
-    flagged = f"\n- {EST_NOTE}" if est.to_numpy().any() else ""
+    flagged = f"\n- {EST_NOTE}" if (est != "").to_numpy().any() else ""
     return "Formulas (line items of the cleaned panel; avg = mean of opening and closing balance):\n\n" + notes + \
         flagged + "\n\n" + table
 
@@ -113,7 +141,8 @@ def conflicts_table(conf: pd.DataFrame) -> str:
 def identity_table(checks: pd.DataFrame) -> str:
     t = checks.pivot_table(index="identity", columns="fiscal_year", values="status", aggfunc="first")
     short = {"holds": "✓", "upper bound holds": "≤", "not checkable": GAP, "violated": "✗",
-             "holds (estimate)": "✓" + EST, "upper bound holds (estimate)": "≤" + EST, "not met (estimate)": "✗" + EST}
+             "holds (estimate)": "✓" + EST, "upper bound holds (estimate)": "≤" + EST, "not met (estimate)": "✗" + EST,
+             "derived (not a check)": "‡"}
     t = t.apply(lambda col: col.map(lambda s: short.get(s, s))).reset_index()
     t.columns = ["Identity"] + [str(c) for c in t.columns[1:]]
     return pipe_table(t, "l" + "c" * (len(t.columns) - 1))
@@ -123,8 +152,8 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
     m = b[b["method"] == method]
     w = m.pivot_table(index=["order", "line"], columns="fiscal_year", values="value", aggfunc="first")
     w = w.reindex(columns=years).reset_index().drop(columns="order")
-    e = m.assign(e=is_estimate(m)).pivot_table(index="line", columns="fiscal_year", values="e", aggfunc="max")
-    e = e.reindex(index=w["line"], columns=years).fillna(False).astype(bool)
+    e = m.assign(e=marks_of(m)).pivot_table(index="line", columns="fiscal_year", values="e", aggfunc="first")
+    e = e.reindex(index=w["line"], columns=years).fillna("")
     w.columns = ["Line"] + [str(y) for y in years]
     for y in years:
         w[str(y)] = [mark(num(v, 2 if "capital" in ln and "cost" in ln or ln in ("return_on_capital", "eva_spread",
@@ -136,9 +165,9 @@ def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
     rows = []
     for method in ("simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == method].set_index("fiscal_year")
-        est = is_estimate(s)
+        est = marks_of(s)
         for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
-            rows.append([method, label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, False)) for y in years])
+            rows.append([method, label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, "")) for y in years])
     return pipe_table(pd.DataFrame(rows, columns=["Method", "Measure"] + [str(y) for y in years]), "ll" + "r" * len(years))
 
 
@@ -148,14 +177,25 @@ def eva_gaps_table(summary: pd.DataFrame) -> str:
     return pipe_table(s.rename(columns={"method": "Method", "fiscal_year": "FY", "status": "What is missing"}), "lrl")
 
 
+def capm_cell(value, digits: int, tier, vintage, fiscal_year) -> str:
+    """A CAPM input with its tier mark, and its vintage where it is not the fiscal year's own."""
+    text = mark(num(value, digits), TIER_MARKS.get(str(tier), ""))
+    if text != GAP and pd.notna(vintage) and int(vintage) != int(fiscal_year):
+        text += f" ({int(vintage)})"
+    return text
+
+
 def wacc_table(w: pd.DataFrame) -> str:
+    """Each CAPM input with its tier mark and vintage (year in brackets where it is not the fiscal year)."""
+    cols = {"FY": w["fiscal_year"]}
+    for key, label, d in (("risk_free", "rf %", 3), ("equity_risk_premium", "ERP %", 2),
+                          ("country_risk_premium", "CRP %", 2), ("beta", "beta", 2), ("cost_of_debt", "kd %", 2)):
+        cols[label] = [capm_cell(v, d, t, vin, y) for v, t, vin, y in
+                       zip(w[key], w[f"{key}_tier"], w[f"{key}_vintage"], w["fiscal_year"])]
     out = pd.DataFrame({
-        "FY": w["fiscal_year"], "rf %": [num(v, 3) for v in w["risk_free"]], "rf src": w["risk_free_source"].fillna(GAP),
-        "ERP %": [num(v, 2) for v in w["equity_risk_premium"]], "ERP src": w["equity_risk_premium_source"].fillna(GAP),
-        "CRP %": [num(v, 2) for v in w["country_risk_premium"]], "beta": [num(v, 2) for v in w["beta"]],
-        "ke %": [num(v, 2) for v in w["cost_of_equity"]], "kd %": [num(v, 2) for v in w["cost_of_debt_pretax"]],
+        **cols, "ke %": [num(v, 2) for v in w["cost_of_equity"]],
         "E/(D+E)": [num(v, 3) for v in w["weight_equity"]],
-        "WACC %": [mark(num(v, 2), e) for v, e in zip(w["wacc"], is_estimate(w))]})
+        "WACC %": [mark(num(v, 2), m) for v, m in zip(w["wacc"], marks_of(w))]})
     return pipe_table(out, "r" * len(out.columns))
 
 
@@ -376,7 +416,7 @@ def mva_table(m: pd.DataFrame) -> str:
     d = m[m["market_cap_hkd_million"].notna() | m["mva"].notna()]
     if d.empty:
         return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]}))
-    est = is_estimate(d)
+    est = marks_of(d)
     out = pd.DataFrame({
         "FY": d["fiscal_year"], "Market cap HKD m": [num(v, 0) for v in d["market_cap_hkd_million"]],
         "Source": d["market_cap_source"].fillna(GAP), "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],

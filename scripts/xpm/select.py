@@ -10,10 +10,12 @@ Precedence (configured in workflow/config.yaml, key cleaning.precedence):
 4. the most precise printing (smallest rounding resolution in canonical units);
 5. the source id, so that ties resolve the same way on every machine.
 
-Refinement: when the winner is not a company document and another eligible source prints the *same*
-figure more precisely (the two agree within the rounding of both printings, no relative tolerance), the
-more precise printing is used (e.g. a summary's "245.9bn" and a release's "245,866m"). `source_id` is then
-the precise source and `precedence_source_id` the winner of the precedence.
+Precision first: when another eligible source prints the *same* figure more precisely than the winner of the
+precedence (the two agree within the rounding of both printings, no relative tolerance), the most precise
+printing is the value, whatever the kind of its source (e.g. a press release's "RMB 280 billion" and an
+aggregator's "280,044.02m"; a summary's "245.9bn" and a release's "245,866m"). `source_id` is then the precise
+source and `precedence_source_id` the winner of the precedence (the authority). Values that disagree beyond
+rounding are a conflict, decided by the precedence alone.
 
 Rows are never chosen when their source carries a reliability flag, when their currency is not RMB
 (HKD translations, unstated currency) or when their period is not configured; such rows stay in the
@@ -77,15 +79,16 @@ def disagree(a: pd.Series, b: pd.Series, res_a: pd.Series, res_b: pd.Series, rel
 
 
 def refine(ranked: pd.DataFrame, winner: pd.DataFrame) -> pd.DataFrame:
-    """Swap a non-company winner for the most precise eligible printing of the same figure (see module doc)."""
+    """Replace the winner's value by the most precise eligible printing of the same figure (see module doc)."""
     w = winner.assign(precedence_source_id=winner["source_id"])
     cand = ranked.merge(w[KEY + ["value", "resolution", "kind"]].rename(
         columns={"value": "_wv", "resolution": "_wr", "kind": "_wk"}), on=KEY)
     same = (cand["value"] - cand["_wv"]).abs() <= cand["resolution"] + cand["_wr"] + 1e-9
-    better = cand[same & (cand["resolution"] < cand["_wr"]) & (cand["_wk"] != "company_document")]
+    better = cand[same & (cand["resolution"] < cand["_wr"])]
     if better.empty:
         return w
-    best = better.sort_values(KEY + ["resolution", "_kind_rank", "source_id"], kind="mergesort").drop_duplicates(KEY)
+    # among equally precise printings, the one the precedence ranks first
+    best = better.sort_values(KEY + ["resolution", "_pos"], kind="mergesort").drop_duplicates(KEY)
     best = best.drop(columns=["_wv", "_wr", "_wk"]).merge(w[KEY + ["precedence_source_id"]], on=KEY)
     keep = w.merge(best[KEY].assign(_r=True), on=KEY, how="left")
     keep = keep[keep["_r"].isna()].drop(columns="_r")

@@ -31,7 +31,7 @@ rule clean_panel:
         ),
         catalogue="workflow/resources/items.csv",
         market="data/processed/market/cost_of_capital.csv",
-        lib=lib("select", "coverage", "market", "estimates"),
+        lib=lib("select", "coverage", "market", "estimates", "derive"),
     output:
         panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
         conflicts=report(
@@ -54,6 +54,9 @@ rule clean_panel:
         tolerance=config["cleaning"]["conflict_tolerance_relative"],
         statements=config["cleaning"]["coverage_statements"],
         fx=config["cleaning"]["fx_estimates"],
+        imputation=config["imputation"],
+        identities=config["cleaning"]["identities"],
+        wacc_inputs=WACC_INPUTS,
     log:
         "logs/clean_panel/{company}.log",
     threads: 1

@@ -1,6 +1,10 @@
 # Helpers shared by the rules: the company and fiscal-year wildcards, library modules as inputs.
 
 
+# CAPM inputs of the WACC (xpm.eva.capm_inputs): the names imputation.carried may list.
+WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt"]
+
+
 def company_years(company):
     """Fiscal years of the analysis window of one company (config: companies.<company>.fiscal_years)."""
     fy = config["companies"][company]["fiscal_years"]
@@ -24,7 +28,7 @@ def all_targets():
             f"data/processed/{company}/trend_tests.csv",
         ]
         out.append(f"data/processed/{company}/claims_audit.csv")
-    return out + ["reports/paper.html", "reports/manifest.tsv"]
+    return out + ["reports/paper.html", "reports/manifest.tsv", "reports/tables/computability.md"]
 
 
 # The paper: whose tables it shows, and its table and figure files.
@@ -37,7 +41,9 @@ TABLES = [
 ]
 FIGURES = ["segments", "margins", "eva", "trends"]
 def manifest_inputs(wildcards):
-    files = ["data/processed/market/cost_of_capital.csv", "reports/_variables.yml"]
+    files = ["data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
+             "data/processed/market/fx_check.csv",
+             "reports/_variables.yml", "reports/tables/computability.md", f"data/processed/{PAPER}/computability.csv"]
     files += expand("reports/tables/{name}.md", name=TABLES)
     for company in config["companies"]:
         files += expand(

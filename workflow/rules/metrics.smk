@@ -4,9 +4,15 @@
 rule clean_market_data:
     input:
         raw="data/raw/market/cost_of_capital.csv",
-        lib=lib("market"),
+        lib=lib("market", "fx"),
     output:
         market="data/processed/market/cost_of_capital.csv",
+        conflicts=report(
+            "data/processed/market/market_conflicts.csv", caption="../report/market_conflicts.rst", category="EVA"
+        ),
+        fx_check=report("data/processed/market/fx_check.csv", caption="../report/fx_check.rst", category="EVA"),
+    params:
+        derivations=config["imputation"]["market_derivations"],
     threads: 1
     resources:
         mem_mb=1000,
@@ -52,6 +58,7 @@ rule compute_wacc:
         wacc=report("data/processed/{company}/wacc.csv", caption="../report/wacc.rst", category="EVA"),
     params:
         wacc=config["wacc"],
+        imputation=config["imputation"],
     threads: 1
     resources:
         mem_mb=1000,
@@ -93,3 +100,29 @@ rule compute_eva:
         "../envs/pipeline.yaml"
     script:
         "../../scripts/compute_eva.py"
+
+
+rule computability:
+    input:
+        panel=f"data/processed/{PAPER}/panel.csv",
+        market="data/processed/market/cost_of_capital.csv",
+        catalogue="workflow/resources/items.csv",
+        lib=lib("quantity", "market", "eva", "ratios", "derive", "computability"),
+    output:
+        table=f"data/processed/{PAPER}/computability.csv",
+        markdown=report(
+            "reports/tables/computability.md", caption="../report/computability.rst", category="Data and provenance"
+        ),
+    params:
+        cfg={k: config[k] for k in ("cleaning", "imputation", "ratios", "wacc", "eva")},
+        window=lambda w: (company_years(PAPER)[0], company_years(PAPER)[-1]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        "logs/computability.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/compute_computability.py"

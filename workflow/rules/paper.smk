@@ -101,6 +101,7 @@ rule render_paper:
         bib="reports/references.bib",
         variables="reports/_variables.yml",
         tables=expand("reports/tables/{name}.md", name=TABLES),
+        computability="reports/tables/computability.md",
         figures=expand("reports/figures/{name}.png", name=FIGURES),
         lib=lib("render"),
     output:
