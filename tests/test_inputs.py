@@ -300,3 +300,21 @@ def test_numbers_print_rounded_half_up_like_a_printed_figure():
 
     assert num(365906.35, 1) == "365,906.4"     # the company prints 365,906.4; a float rounds it to .3
     assert num(2.5, 0) == "3" and num(-2.5, 0) == "-3" and num(1234.5678, 2, thousands=False) == "1234.57"
+
+
+def test_recorded_contradictions_of_additions_2_are_conflict_rows(built):
+    c = pd.read_csv(built / "data/processed/xiaomi/conflicts.csv", dtype={"other_source_id": str})
+    pairs = set(zip(c["chosen_source_id"], c["other_source_id"]))
+    assert {("T0028", "T0029"), ("T0034", "T0035"), ("T0026", "T0027"), ("T0038", "T0039")} <= pairs
+
+
+def test_every_tier_has_its_mark_in_the_tables_that_use_it(built):
+    t = built / "reports/tables"
+    wacc = (t / "wacc.md").read_text(encoding="utf-8")
+    assert "2.592‡" in wacc and "§ (2023)" in wacc                       # derived yield, carried beta with vintage
+    assert "‡" in (t / "ratios_solvency.md").read_text(encoding="utf-8")  # current ratio on derived liabilities
+    assert "‡" in (t / "identities.md").read_text(encoding="utf-8")       # derived: not a check
+    trends = (t / "trends.md").read_text(encoding="utf-8")
+    assert "2023‡" in trends and "§" in trends
+    eva = (t / "eva_methods.md").read_text(encoding="utf-8")
+    assert "§" in eva

@@ -130,3 +130,16 @@ def test_a_precise_value_beyond_rounding_stays_a_conflict_decided_by_precedence(
     assert list(conflicts.other_source_id) == ["A1"]
 
 
+
+
+def test_a_contradiction_among_flagged_sources_is_listed_although_nothing_is_chosen():
+    panel, conflicts, _ = choose([
+        {"source_id": "T0038", "kind": "aggregator", "value": 29830.0, "resolution": 5.0,
+         "reliability_flag": "flagged in source ledger: contradiction"},
+        {"source_id": "T0039", "kind": "aggregator", "value": 27860.0, "resolution": 5.0,
+         "reliability_flag": "flagged in source ledger: contradicts"},
+    ])
+    assert panel.empty
+    row = conflicts.iloc[0]
+    assert (row.chosen_source_id, row.other_source_id, row.other_value) == ("T0038", "T0039", 27860.0)
+    assert row.note.startswith("no value chosen")

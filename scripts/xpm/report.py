@@ -224,8 +224,20 @@ def trend_table(t: pd.DataFrame) -> str:
         "Sen 95% CI": [f"[{num(a, 3, False)}, {num(b, 3, False)}]" if pd.notna(a) else GAP
                        for a, b in zip(t["sen_low"], t["sen_high"])],
         "OLS-HAC p": [pval(p) for p in t["ols_p"]], "Verdict": t["verdict"],
-        "Agreement": t["agreement"].fillna(GAP), "Note": t["note"].fillna("")})
-    return pipe_table(out, "lrlrrrrlrrrlll")
+        "Agreement": t["agreement"].fillna(GAP), "Imputed points": [imputed_points(s) for s in t["estimate_years"]],
+        "Note": t["note"].fillna("")})
+    return pipe_table(out, "lrlrrrrlrrrllll")
+
+
+def imputed_points(text) -> str:
+    """'2019:fx_estimate 2023:carried+derived' -> '2019†, 2023‡§' (a tier mark per point); '' -> '–'."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or not str(text).strip():
+        return GAP
+    out = []
+    for tok in str(text).split():
+        year, _, tiers = tok.partition(":")
+        out.append(year + (tier_marks("; ".join(tiers.split("+"))) if tiers else EST))
+    return ", ".join(out)
 
 
 def claims_table(a: pd.DataFrame) -> str:

@@ -126,7 +126,21 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     n_agree = comp[comp["exclusion"] == ""].groupby(KEY)["agrees"].sum().rename("n_agreeing")
     panel = panel.merge(n_ok, on=KEY, how="left").merge(n_agree, on=KEY, how="left")
     panel["n_agreeing"] = panel["n_agreeing"].fillna(0).astype(int)
-    conflicts = comp[~comp["agrees"]].copy()
+    conflicts = comp[~comp["agrees"]].copy().assign(note="")
+    # keys where every source is flagged (no value chosen): a recorded contradiction is still listed, each source
+    # against the lowest source id of the key, so that it is never hidden by the absence of a choice
+    flagged = e[e["exclusion"].str.startswith("unreliable")]
+    unchosen = flagged.merge(chosen[KEY].assign(_c=True), on=KEY, how="left")
+    unchosen = unchosen[unchosen["_c"].isna()].drop(columns="_c").sort_values(KEY + ["source_id"])
+    if not unchosen.empty:
+        ref = unchosen.drop_duplicates(KEY)[KEY + ["value", "resolution", "source_id"]].rename(
+            columns={"value": "chosen_value", "resolution": "chosen_resolution", "source_id": "chosen_source_id"})
+        pairs = unchosen.merge(ref, on=KEY)
+        pairs = pairs[pairs["source_id"] != pairs["chosen_source_id"]]
+        pairs = pairs[disagree(pairs["value"], pairs["chosen_value"], pairs["resolution"], pairs["chosen_resolution"],
+                               relative_tolerance)]
+        pairs = pairs.assign(note="no value chosen (every source flagged): compared with " + pairs["chosen_source_id"])
+        conflicts = pd.concat([conflicts, pairs], ignore_index=True)
     conflicts["difference"] = conflicts["value"] - conflicts["chosen_value"]
     conflicts["relative_difference"] = conflicts["difference"] / conflicts["chosen_value"].abs().replace(0, np.nan)
     n_conf = conflicts[conflicts["exclusion"] == ""].groupby(KEY).size().rename("n_conflicting")
@@ -141,7 +155,7 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     conflicts = conflicts.rename(columns=other)
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
                            "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
-                           "other_document"]
+                           "other_document", "note"]
     status = e[KEY + ["source_id"]].copy()
     status["status"] = np.where(e["exclusion"] != "", "excluded: " + e["exclusion"], "eligible")
     is_chosen = status.merge(chosen[KEY + ["source_id"]].assign(_c=True), on=KEY + ["source_id"],

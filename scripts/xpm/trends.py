@@ -178,7 +178,19 @@ def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Dat
         d = t[t["ratio"] == key]
     else:
         d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
-    return d[["fiscal_year", "value"]].assign(estimated=is_estimate(d).to_numpy(dtype=bool)).reset_index(drop=True)
+    return d[["fiscal_year", "value"]].assign(estimated=is_estimate(d).to_numpy(dtype=bool),
+                                              tiers=tier_words(d).to_numpy()).reset_index(drop=True)
+
+
+def tier_words(d: pd.DataFrame) -> pd.Series:
+    """The imputation tiers a row rests on ('fx_estimate+carried'; '' for reported only): from a panel row's `basis`
+    or the first word of each label in `estimate_inputs` (xpm.derive)."""
+    if "basis" in d:
+        return d["basis"].fillna("reported").map(lambda b: "" if b == "reported" else b)
+    if "estimate_inputs" in d:
+        return d["estimate_inputs"].fillna("").astype(str).map(
+            lambda s: "+".join(sorted({p.split(" ")[0] for p in s.split("; ") if p})))
+    return pd.Series("", index=d.index)
 
 
 def direction(p: float, sign: float, alpha: float) -> str:
@@ -232,7 +244,9 @@ def run_trend_tests(series: dict[str, pd.DataFrame], cfg: dict) -> pd.DataFrame:
         d = df.dropna(subset=["value"]).sort_values("fiscal_year")
         row = trend_row(name, d["fiscal_year"], d["value"], cfg)
         est = d[d["estimated"]] if "estimated" in d else d.iloc[0:0]
-        row["estimate_years"] = " ".join(str(int(y)) for y in est["fiscal_year"])
+        tiers = est["tiers"] if "tiers" in est else pd.Series("", index=est.index)
+        # '2019:fx_estimate 2023:carried+derived': the imputed points and the tiers they rest on
+        row["estimate_years"] = " ".join(f"{int(y)}:{t}" if t else str(int(y)) for y, t in zip(est["fiscal_year"], tiers))
         rows.append(row)
     t = pd.DataFrame(rows)
     for col in ["mk_S", "mk_p", "mk_z", "mk_min_attainable_p", "kendall_tau", "sen_slope", "sen_low", "sen_high",
