@@ -14,6 +14,7 @@ def main(smk) -> None:
     wacc, buildup, summary, sens = read_table(i.wacc), read_table(i.buildup), read_table(i.eva), read_table(i.sensitivity)
     trends, claims = read_table(i.trends), read_table(i.claims)
     fx, baseline, mva = read_table(i.fx), read_table(i.coverage_baseline), read_table(i.mva)
+    robust, scenarios = read_table(i.robustness), read_table(i.robustness_long)
     change = R.coverage_change(baseline[baseline["company"] == smk.params.company], cov)
     n_raw = len(pd.read_csv(i.evidence, usecols=["source_id"]))
     method = smk.params.method
@@ -33,6 +34,7 @@ def main(smk) -> None:
         "fx_estimates": R.fx_estimates_table(fx),
         "coverage_change": R.coverage_change_md(change, smk.params.baseline_label),
         "mva": R.mva_table(mva),
+        "eva_robustness": R.robustness_table(robust, scenarios),
         "todo": R.todo_md(R.gap_list(cov, list(smk.params.statements)), wacc),
     }
     for group in ("profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
@@ -46,7 +48,7 @@ def main(smk) -> None:
               "limitations": ("make_tables", "coverage.csv, wacc.csv, eva.csv, trend_tests.csv, claims_audit.csv"),
               "fx_estimates": ("clean_panel", i.fx),
               "coverage_change": ("make_tables", f"{i.coverage_baseline} and {i.coverage}"),
-              "mva": ("compute_eva", i.mva),
+              "mva": ("compute_eva", i.mva), "eva_robustness": ("compute_eva", i.robustness),
               "todo": ("make_tables", f"{i.coverage} and {i.wacc}")}
     for name in list(tables):
         rule, file = origin.get(name, ("compute_ratios", i.ratios))
@@ -61,6 +63,7 @@ def main(smk) -> None:
                     method, years)
     v.update(R.fx_variables(fx, change))
     v.update(R.mva_variables(mva))
+    v.update(R.robustness_variables(robust, method))
     write_yaml(v, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))
 

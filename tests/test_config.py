@@ -19,7 +19,7 @@ def test_shipped_config_is_valid():
 @pytest.mark.parametrize("path,value,pattern", [
     (("cleaning", "conflict_tolerance"), 0.1, r"Additional properties are not allowed \('conflict_tolerance'"),
     (("eva", "methd"), "simple", r"'methd' was unexpected"),
-    (("eva", "method"), "residual_income", r"'residual_income' is not one of"),
+    (("eva", "method"), "economic_profit", r"'economic_profit' is not one of"),
     (("cleaning", "identity_tolerance_relative"), 0.5, r"0.5 is greater than the maximum of 0.1"),
     (("trends", "alpha"), 0, r"0 is less than or equal to the minimum of 0"),
     (("eva", "stern_stewart", "rd_life_years"), 40, r"40 is greater than the maximum of 15"),

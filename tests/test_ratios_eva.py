@@ -80,24 +80,34 @@ MARKET = pd.DataFrame([
     {"source_id": "M6", "item": "tax", "year": np.nan, "value": 25.0},
     {"source_id": "M7", "item": "sasac_rate", "year": np.nan, "value": 5.5},
     {"source_id": "M8", "item": "sasac_surcharge", "year": np.nan, "value": 0.5},
+    {"source_id": "M9", "item": "ds", "year": 2020, "value": 0.5},
+    {"source_id": "M10", "item": "sasac_ke", "year": np.nan, "value": 6.5},
 ])
-WACC_CFG = {"risk_free": {"items": ["rf"]}, "equity_risk_premium": {"items": ["erp"], "timing": "start_of_next_year"},
+WACC_CFG = {"risk_free": {"items": ["rf"], "treatment": "less_default_spread"},
+            "default_spread": {"item": "ds", "year": 2020},
+            "equity_risk_premium": {"items": ["erp"], "timing": "start_of_next_year"},
             "country_risk_premium": {"item": "crp", "year": 2020}, "beta": {"item": "beta", "year": 2024},
             "cost_of_debt": {"items": ["kd"], "spread_pp": 0.0}, "tax_rate": {"item": "tax"}, "weights": "book",
             "equity_items": ["total_equity"], "debt_items": ["total_borrowings"],
             "bounds_percent": {"min": 2.0, "max": 20.0}}
-EVA_CFG = {"equity_items": ["total_equity"], "debt_items": ["total_borrowings"],
-           "sasac": {"nopat_tax_rate_percent": 25, "nonrecurring_weight": 0.5, "nonrecurring_gain_items": [],
+EVA_CFG = {"equity_items": ["total_equity"], "debt_items": ["total_borrowings"], "nopat_remove_items": [],
+           "preferred_shares": {"last_year_end": 2000, "item": "preferred_shares_liability"},
+           "residual_income": {"equity_item": "total_equity"},
+           "sasac": {"rule": "pre2019", "equity_cost_rate_item": "sasac_ke",
+                     "nopat_tax_rate_percent": 25, "nonrecurring_weight": 0.5, "nonrecurring_gain_items": [],
                      "equity_items": ["total_equity"], "nibcl_items": ["trade_payables"], "rate_item": "sasac_rate",
                      "surcharge_item": "sasac_surcharge", "surcharge_debt_ratio_percent": 75},
-           "stern_stewart": {"rd_life_years": 1, "remove_items": [], "excess_cash": "none"}}
+           "stern_stewart": {"rd_life_years": 1, "excess_cash": "none"}}
 
 
 def test_wacc_by_capm_by_hand():
     w = compute_wacc(P, MARKET, WACC_CFG).set_index("fiscal_year")
-    ke = 3.0 + 1.2 * (5.0 + 1.0)                                 # 10.2
+    ke = (3.0 - 0.5) + 1.2 * (5.0 + 1.0)                         # 9.7: default spread out of rf, CRP into ERP
     expected = 520 / 600 * ke + 80 / 600 * 4.0 * 0.75            # book weights at FY2021
-    assert w.at[2021, "cost_of_equity"] == pytest.approx(10.2)
+    assert w.at[2021, "cost_of_equity"] == pytest.approx(9.7)
+    assert w.at[2021, "risk_free_used"] == pytest.approx(2.5)
+    local = compute_wacc(P, MARKET, {**WACC_CFG, "risk_free": {"items": ["rf"], "treatment": "local_no_crp"}})
+    assert local.set_index("fiscal_year").at[2021, "cost_of_equity"] == pytest.approx(3.0 + 1.2 * 5.0)
     assert w.at[2021, "wacc"] == pytest.approx(expected)
     assert w.at[2021, "risk_free_source"] == "M1" and w.at[2021, "beta_source"] == "M4"
     assert np.isnan(w.at[2020, "wacc"]) and "no source for" in w.at[2020, "status"]
@@ -132,7 +142,7 @@ def test_simple_eva_builds_up_line_by_line_by_hand():
 
 def test_eva_equals_spread_times_capital_for_every_method():
     _, b = eva_tables()
-    for m in ("simple", "sasac", "stern_stewart"):
+    for m in ("residual_income", "simple", "sasac", "stern_stewart"):
         s = eva_summary(b, m).dropna(subset=["eva"])
         assert np.allclose(s["eva"], s["eva_spread"] / 100 * s["invested_capital"])
 

@@ -129,7 +129,7 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     shutil.copytree(built, work)
     before = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     cfg = work / "workflow/config.yaml"
-    cfg.write_text(cfg.read_text().replace("  method: simple\n", "  method: stern_stewart\n"))
+    cfg.write_text(cfg.read_text().replace("  method: residual_income\n", "  method: stern_stewart\n"))
     dry = snakemake(work, "-n")
     out = dry.stdout + dry.stderr
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
@@ -138,4 +138,4 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     assert snakemake(work).returncode == 0
     after = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     assert after.loc[after.headline, "method"].unique().tolist() == ["stern_stewart"]
-    assert before.loc[before.headline, "method"].unique().tolist() == ["simple"]
+    assert before.loc[before.headline, "method"].unique().tolist() == ["residual_income"]

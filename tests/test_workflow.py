@@ -95,7 +95,8 @@ def test_paper_renders_with_computed_values_and_no_loose_ends(built):
     assert "renderer: pandoc fallback" in (built / "logs/render_paper.log").read_text()
     # key computed values, formatted as in _variables.yml
     assert v["revenue_fy2024"] == "365,906.4" and "RMB 365,906.4 million" in html
-    assert v["eva_last_year"] == "2024" and f"RMB {v['eva_last']} million" in html
+    flat = " ".join(html.split())
+    assert v["eva_last_year"] == "2024" and f"RMB {v['eva_last']} million" in flat
     assert "{{<" not in html and "?@" not in html
     for t in (built / "reports/tables").glob("*.md"):
         cells = " ".join(line for line in t.read_text().splitlines() if line.startswith("|"))

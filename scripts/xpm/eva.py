@@ -92,7 +92,8 @@ def capm_inputs(w: Wide, market: pd.DataFrame, cfg: dict, imputation: dict) -> d
         "cost_of_debt": market_series(w, market, cfg["cost_of_debt"]["items"], 0, "cost of debt",
                                       carry="cost_of_debt" in carry, allow_derived=tiered),
     }
-    for key, label in (("country_risk_premium", "country risk premium"), ("beta", "beta")):
+    for key, label in (("country_risk_premium", "country risk premium"), ("beta", "beta"),
+                       ("default_spread", "sovereign default spread")):
         c = cfg[key]
         if tiered:
             out[key] = market_series(w, market, c.get("items", [c["item"]]), 0, label, carry=key in carry,
@@ -105,18 +106,41 @@ def capm_inputs(w: Wide, market: pd.DataFrame, cfg: dict, imputation: dict) -> d
 STRICT = {"mode": "strict", "carried": [], "derived_identities": [], "market_derivations": []}
 
 
-def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputation: dict | None = None) -> pd.DataFrame:
+def cost_of_equity(rf: Q, beta: Q, erp: Q, crp: Q, spread: Q, treatment: str) -> tuple[Q, Q]:
+    """(risk-free rate used, CAPM cost of equity) in per cent.
+
+    less_default_spread: the local 10-year yield already prices China's sovereign default risk, so the default
+    spread is removed from it and the country risk premium added to the equity premium:
+    ke = (rf - default spread) + beta x (ERP + CRP)  (Damodaran's treatment of a local-currency rate).
+    local_no_crp: the local yield as it is and no country premium: ke = rf + beta x ERP."""
+    if treatment == "less_default_spread":
+        rf_used = rf - spread
+        rf_used.name = "rf - default spread"
+        return rf_used, rf_used + beta * (erp + crp)
+    if treatment == "local_no_crp":
+        return rf, rf + beta * erp
+    raise ValueError(f"wacc.risk_free.treatment: unknown value {treatment!r}; accepted: less_default_spread, "
+                     "local_no_crp")
+
+
+def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputation: dict | None = None,
+                 beta_override: float | None = None) -> pd.DataFrame:
     """CAPM cost of equity and WACC per company-year, every input with its source id, vintage and tier (percent).
     Equity and debt are one definition each over the whole window (Wide.definition). imputation: the config's
-    `imputation` section (default strict)."""
+    `imputation` section (default strict). beta_override: one beta for every year (robustness scenarios)."""
     imputation = imputation or STRICT
     w = Wide(panel)
     inp = capm_inputs(w, market, cfg, imputation)
-    rf, erp, crp, beta, kd = (inp[k][0] for k in ("risk_free", "equity_risk_premium", "country_risk_premium",
-                                                  "beta", "cost_of_debt"))
+    if beta_override is not None:
+        q = w.constant(beta_override, "beta (scenario)")
+        inp["beta"] = (q, pd.DataFrame({"source_id": "scenario", "vintage": np.nan, "tier": "scenario"},
+                                       index=w.index))
+    rf, erp, crp, beta, kd, ds = (inp[k][0] for k in ("risk_free", "equity_risk_premium", "country_risk_premium",
+                                                      "beta", "cost_of_debt", "default_spread"))
     kd = kd + cfg["cost_of_debt"]["spread_pp"]
     tax, tax_src = market_constant(w, market, cfg["tax_rate"]["item"], None)
-    ke = rf + beta * (erp + crp)
+    treatment = cfg["risk_free"].get("treatment", "less_default_spread")
+    rf_used, ke = cost_of_equity(rf, beta, erp, crp, ds, treatment)
     if cfg["weights"] == "book":
         e, e_item = w.one_of(cfg["equity_items"])
         d, d_item = w.one_of(cfg["debt_items"])
@@ -137,8 +161,11 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputatio
         cols[f"{key}_source"] = info["source_id"].values
         cols[f"{key}_vintage"] = info["vintage"].values
         cols[f"{key}_tier"] = info["tier"].values
+    ke_c = ke.clean()
     out = pd.DataFrame({
-        **cols, "cost_of_equity": ke.v.values, "cost_of_debt_pretax": kd.v.values,
+        **cols, "risk_free_treatment": treatment, "risk_free_used": rf_used.v.values,
+        "cost_of_equity": ke_c.v.values, "cost_of_equity_status": ke_c.why.values,
+        "cost_of_equity_inputs": ke_c.est.values, "cost_of_debt_pretax": kd.v.values,
         "tax_rate": tax.v.values, "tax_rate_source": tax_src,
         "equity": e.v.values, "equity_item": e_item, "debt": d.v.values, "debt_item": d_item,
         "weight_equity": we.v.values, "weight_debt": wd.v.values, "wacc": wacc.v.values, "status": wacc.why.values,
@@ -185,7 +212,45 @@ def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]], definition: st
     return pd.concat(frames, ignore_index=True)
 
 
-def _finish(w: Wide, nopat: Q, capital: Q, rate: Q, revenue: Q) -> list[tuple[str, Q, str]]:
+METHODS = ("residual_income", "simple", "sasac", "stern_stewart")
+# the formula of each method, printed in its build-up table (eva_buildup.csv, column formula)
+FORMULAS = {
+    "simple": "EVA = (EBIT - removed non-operating items) x (1 - t) - WACC x [avg equity + avg interest-bearing debt]",
+    "stern_stewart": "EVA = (EBIT + R&D - R&D amortisation - removed non-operating items) x (1 - t) - WACC x "
+                     "[avg equity + avg interest-bearing debt + avg unamortised R&D - avg excess cash]",
+    "sasac": "EVA = [net profit + (interest + R&D - 50% x non-recurring gains) x (1 - 25%)] - SASAC rate x "
+             "[avg equity + avg liabilities - avg non-interest-bearing current liabilities - avg construction in "
+             "progress]; rate by the rule of the year",
+    "residual_income": "RI = profit attributable to owners - cost of equity x opening equity attributable to owners",
+}
+
+
+def not_meaningful(w: Wide, q: Q, mask: pd.Series, reason: str) -> Q:
+    """NaN with `reason` where mask (a year whose result has no economic meaning), distinct from a missing input."""
+    m = mask.reindex(q.v.index).fillna(False).to_numpy(dtype=bool)
+    return Q(q.v.where(~m), q.why.where(~m, reason), q.name, q.est.where(~m, ""))
+
+
+def preferred_equivalent(w: Wide, cfg: dict, opening: bool) -> tuple[Q, pd.Series]:
+    """Pre-IPO convertible redeemable preferred shares as an equity equivalent (eva.preferred_shares).
+
+    Up to `last_year_end` the shares were carried as liabilities at fair value. Where their carrying amount is in
+    the panel (item), it is added back to capital (average, or opening for residual income); a year that needs a
+    balance up to `last_year_end` without it is 'not meaningful' (mask True). Returns (add-back, mask)."""
+    pc = cfg["preferred_shares"]
+    years = pd.Series(w.index.get_level_values(1), index=w.index)
+    needs = (years - 1 <= pc["last_year_end"])          # the opening (prior year-end) balance carries them
+    q = w.prev(pc["item"]) if opening else w.avg(pc["item"])
+    have = q.v.notna()
+    add = Q(q.v.where(needs & have, 0.0), pd.Series("", index=w.index, dtype=object),
+            f"preferred shares ({pc['item']})", q.est.where(needs & have, ""))
+    return add, needs & ~have
+
+
+def _finish(w: Wide, nopat: Q, capital: Q, rate: Q, revenue: Q, nm: pd.Series | None = None,
+            nm_reason: str = "") -> list[tuple[str, Q, str]]:
+    if nm is not None:
+        capital = not_meaningful(w, capital, nm, nm_reason)
     capital = capital.where_positive("invested capital")
     charge = capital * rate * 0.01
     eva = nopat - charge
@@ -196,16 +261,62 @@ def _finish(w: Wide, nopat: Q, capital: Q, rate: Q, revenue: Q) -> list[tuple[st
             ("eva_spread", roc - rate, "percentage_points"), ("eva_to_revenue", eva / revenue * 100.0, "percent")]
 
 
+def _nm_reason(cfg: dict) -> str:
+    pc = cfg["preferred_shares"]
+    return (f"not meaningful: preferred shares carried as liabilities up to FY{pc['last_year_end']} "
+            f"(carrying amount not sourced)")
+
+
+def removed_items(w: Wide, items: list[str]) -> Q:
+    """Sum of the non-operating items removed from EBIT (eva.nopat_remove_items): portfolio revaluations and
+    results of associates are not returns of the operating business. A missing item is a gap, never a zero."""
+    removed = w.constant(0.0, "0")
+    for it in items:
+        removed = removed + w[it]
+    removed.name = "removed non-operating items"
+    return removed
+
+
 def eva_simple(w: Wide, wacc: Q, tax: Q, cfg: dict) -> pd.DataFrame:
     ebit = w["operating_profit"]
-    taxes = -(ebit * tax * 0.01)
-    nopat = ebit + taxes
+    removed = removed_items(w, cfg["nopat_remove_items"])
+    adj = ebit - removed
+    taxes = -(adj * tax * 0.01)
+    nopat = adj + taxes
     eq, eq_item = avg_one_of(w, cfg["equity_items"])
     debt, debt_item = avg_one_of(w, cfg["debt_items"])
-    lines = [("operating_profit (EBIT)", ebit, "RMB_million"), ("less: taxes at t", taxes, "RMB_million"),
-             ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million")]
-    return _lines(w, "simple", lines + _finish(w, nopat, eq + debt, wacc, w["revenue"]),
+    pref, nm = preferred_equivalent(w, cfg, opening=False)
+    lines = [("operating_profit (EBIT)", ebit, "RMB_million"),
+             ("less: removed non-operating items", -removed, "RMB_million"),
+             ("less: taxes at t", taxes, "RMB_million"),
+             ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
+             ("capital: avg preferred shares (equity equivalent)", pref, "RMB_million")]
+    return _lines(w, "simple", lines + _finish(w, nopat, eq + debt + pref, wacc, w["revenue"], nm, _nm_reason(cfg)),
                   f"equity: {eq_item}; debt: {debt_item}")
+
+
+def sasac_rate(w: Wide, market: pd.DataFrame, s: dict, eq: Q, debt: Q) -> tuple[Q, str]:
+    """SASAC capital-cost rate by the rule of the fiscal year (eva.sasac.rule).
+
+    pre2019 (the 2010-2018 rule, notes §1.3): 5.5% base + 0.5 pp when the debt ratio exceeds the threshold.
+    post2019 (the weighted rule, notes §1.4): kd x D/(D+E) x (1 - 25%) + ke x E/(D+E), kd = interest expense /
+    avg interest-bearing debt, ke = the equity cost rate of the enterprise type (competitive commercial 6.5%).
+    by_year: pre2019 up to FY2018, post2019 from FY2019."""
+    t = s["nopat_tax_rate_percent"] * 0.01
+    rate_v, _ = pick(market, s["rate_item"], None)
+    sur_v, _ = pick(market, s["surcharge_item"], None)
+    debt_ratio = w["total_liabilities"] / w["total_assets"] * 100.0
+    pre = w.constant(rate_v, "SASAC rate") + Q((debt_ratio.v > s["surcharge_debt_ratio_percent"]).astype(float)
+                                                * sur_v, debt_ratio.why, "surcharge", debt_ratio.est)
+    ke_v, _ = pick(market, s["equity_cost_rate_item"], None)
+    kd = w["interest_expense"] / debt.where_positive("average interest-bearing debt") * 100.0
+    total = eq + debt
+    post = kd * (debt / total) * (1 - t) + (eq / total) * ke_v
+    years = pd.Series(w.index.get_level_values(1), index=w.index)
+    use_post = {"pre2019": years < 0, "post2019": years >= 0, "by_year": years >= 2019}[s["rule"]]
+    rate = Q(pre.v.where(~use_post, post.v), pre.why.where(~use_post, post.why), "SASAC rate",
+             pre.est.where(~use_post, post.est))
+    return rate, s["rule"]
 
 
 def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
@@ -221,6 +332,7 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     nonrec = -(gains * (s["nonrecurring_weight"] * (1 - t)))
     nopat = np_ + interest + rd + nonrec
     eq, eq_item = avg_one_of(w, s["equity_items"])
+    debt, debt_item = avg_one_of(w, cfg["debt_items"])
     liab = w.avg("total_liabilities")
     nibcl = w.constant(0.0, "0")
     for it in s["nibcl_items"]:
@@ -230,18 +342,16 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
             "non-interest-bearing current liabilities: no items configured", index=w.index, dtype=object), "nibcl")
     cip = w.avg("construction_in_progress")
     capital = eq + liab - nibcl - cip
-    rate_v, _ = pick(market, s["rate_item"], None)
-    sur_v, _ = pick(market, s["surcharge_item"], None)
-    debt_ratio = w["total_liabilities"] / w["total_assets"] * 100.0
-    rate = w.constant(rate_v, "SASAC rate") + Q((debt_ratio.v > s["surcharge_debt_ratio_percent"]).astype(float)
-                                                 * sur_v, debt_ratio.why, "surcharge", debt_ratio.est)
+    rate, rule = sasac_rate(w, market, s, eq, debt)
+    _, nm = preferred_equivalent(w, cfg, opening=False)
     lines = [("net profit", np_, "RMB_million"), ("plus: interest expense x (1-25%)", interest, "RMB_million"),
              ("plus: R&D expense x (1-25%)", rd, "RMB_million"),
              ("less: 50% of non-recurring gains x (1-25%)", nonrec, "RMB_million"),
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg total liabilities", liab, "RMB_million"),
              ("capital: less avg non-interest-bearing current liabilities", -nibcl, "RMB_million"),
              ("capital: less avg construction in progress", -cip, "RMB_million")]
-    return _lines(w, "sasac", lines + _finish(w, nopat, capital, rate, w["revenue"]), f"equity: {eq_item}")
+    return _lines(w, "sasac", lines + _finish(w, nopat, capital, rate, w["revenue"], nm, _nm_reason(cfg)),
+                  f"equity: {eq_item}; debt: {debt_item}; rate rule: {rule}")
 
 
 def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = None) -> pd.DataFrame:
@@ -249,28 +359,46 @@ def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = No
     life = life or s["rd_life_years"]
     amort, asset = rd_capitalisation(w, life)
     ebit = w["operating_profit"]
-    removed = w.constant(0.0, "0")
-    for it in s["remove_items"]:
-        removed = removed + w[it]
+    removed = removed_items(w, cfg["nopat_remove_items"])
     adj_ebit = ebit + w["rd_expenses"] - amort - removed
     taxes = -(adj_ebit * tax * 0.01)
     nopat = adj_ebit + taxes
     eq, eq_item = avg_one_of(w, cfg["equity_items"])
     debt, debt_item = avg_one_of(w, cfg["debt_items"])
+    pref, nm = preferred_equivalent(w, cfg, opening=False)
     avg_rd_asset = (asset + rd_asset(w, life, lag=1)) / 2.0
     cash = w.constant(0.0, "0")
     if s["excess_cash"] == "cash_and_deposits":
         cash = w.avg("cash_and_equivalents") + w.avg("short_term_bank_deposits")
-    capital = eq + debt + avg_rd_asset - cash
+    capital = eq + debt + pref + avg_rd_asset - cash
     lines = [("operating_profit (EBIT)", ebit, "RMB_million"), ("plus: R&D expense", w["rd_expenses"], "RMB_million"),
              (f"less: R&D amortisation ({life}y)", -amort, "RMB_million"),
-             ("less: removed non-operating gains", -removed, "RMB_million"),
+             ("less: removed non-operating items", -removed, "RMB_million"),
              ("less: taxes at t on adjusted EBIT", taxes, "RMB_million"),
              ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
+             ("capital: avg preferred shares (equity equivalent)", pref, "RMB_million"),
              (f"capital: avg unamortised R&D ({life}y)", avg_rd_asset, "RMB_million"),
              ("capital: less avg excess cash", -cash, "RMB_million")]
-    return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"]),
+    return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"], nm, _nm_reason(cfg)),
                   f"equity: {eq_item}; debt: {debt_item}")
+
+
+def eva_residual_income(w: Wide, ke: Q, cfg: dict) -> pd.DataFrame:
+    """Equity-side EVA (residual income): RI = profit attributable to owners - ke x opening attributable equity.
+
+    Opening (prior year-end) equity, not the average: the charge is on the capital the owners had at the start of
+    the year. It needs no debt figure. It equals entity EVA when the firm has no debt and no non-operating items
+    (NOPAT = net income, capital = equity, WACC = ke); otherwise the two differ by the debt side and by what the
+    entity NOPAT removes."""
+    ni = w["profit_attributable_owners"]
+    item = cfg["residual_income"]["equity_item"]
+    eq = w.prev(item)
+    pref, nm = preferred_equivalent(w, cfg, opening=True)
+    lines = [("profit attributable to owners", ni, "RMB_million"),
+             ("capital: opening equity attributable to owners", eq, "RMB_million"),
+             ("capital: opening preferred shares (equity equivalent)", pref, "RMB_million")]
+    return _lines(w, "residual_income", lines + _finish(w, ni, eq + pref, ke, w["revenue"], nm, _nm_reason(cfg)),
+                  f"equity: {item} (opening)")
 
 
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
@@ -283,12 +411,25 @@ def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
     return q, tax
 
 
+def ke_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> Q:
+    """The CAPM cost of equity of wacc.csv as a Q (with the imputed inputs it rests on)."""
+    wa = wacc.set_index(["company", "fiscal_year"]).reindex(w.index)
+    v = wa["cost_of_equity"].astype(float)
+    why = wa["cost_of_equity_status"].fillna("no cost of equity").astype(object) if "cost_of_equity_status" in wa \
+        else pd.Series("no cost of equity", index=w.index, dtype=object)
+    est = wa["cost_of_equity_inputs"].fillna("").astype(object) if "cost_of_equity_inputs" in wa \
+        else pd.Series("", index=w.index, dtype=object)
+    return Q(v + shift_pp, why.where(v.isna(), ""), "cost of equity", est)
+
+
 def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """Build-up of all three methods (long): company, fiscal_year, method, order, line, value, unit, status."""
+    """Build-up of all four methods (long): company, fiscal_year, method, order, line, value, unit, status,
+    estimate_inputs, definition, formula."""
     w = Wide(panel)
     rate, tax = wacc_q(w, wacc)
-    out = pd.concat([eva_simple(w, rate, tax, cfg), eva_sasac(w, market, cfg), eva_stern_stewart(w, rate, tax, cfg)],
-                    ignore_index=True)
+    out = pd.concat([eva_residual_income(w, ke_q(w, wacc), cfg), eva_simple(w, rate, tax, cfg),
+                     eva_sasac(w, market, cfg), eva_stern_stewart(w, rate, tax, cfg)], ignore_index=True)
+    out["formula"] = out["method"].map(FORMULAS)
     return out.sort_values(["company", "method", "fiscal_year", "order"]).reset_index(drop=True)
 
 
@@ -308,13 +449,15 @@ def eva_summary(buildup: pd.DataFrame, method: str) -> pd.DataFrame:
 
 
 def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """EVA under WACC shifts (pp) for the WACC-based methods and under R&D lives for stern_stewart."""
+    """EVA under shifts (pp) of the rate (WACC, or the cost of equity for residual income) and under R&D lives for
+    stern_stewart."""
     w = Wide(panel)
     rows = []
     base_rate, tax = wacc_q(w, wacc)
     for shift in cfg["sensitivity"]["wacc_shift_pp"]:
         rate, _ = wacc_q(w, wacc, shift)
-        for method, df in (("simple", eva_simple(w, rate, tax, cfg)), ("stern_stewart", eva_stern_stewart(w, rate, tax, cfg))):
+        for method, df in (("simple", eva_simple(w, rate, tax, cfg)), ("stern_stewart", eva_stern_stewart(w, rate, tax, cfg)),
+                           ("residual_income", eva_residual_income(w, ke_q(w, wacc, shift), cfg))):
             e = df[df["line"] == "eva"]
             rows.append(e.assign(parameter="wacc_shift_pp", setting=float(shift)))
     for life in cfg["sensitivity"]["rd_life_years"]:
@@ -327,13 +470,16 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
 
 
 def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_item: str, fx: dict,
-                       equity_items: list[str]) -> pd.DataFrame:
-    """MVA = market capitalisation (RMB) - book equity, and the market-to-book ratio, per company-year.
+                       equity_items: list[str], debt_items: list[str] | None = None,
+                       cash_items: list[str] | None = None) -> pd.DataFrame:
+    """Market value added, enterprise value and multiples per company-year.
 
-    The sourced market capitalisations are in HKD (HKD million after xpm.market); each is converted at the
-    year-end rate of the same year (`fx`: cleaning.fx_estimates.yearend_rate_items, first available: the SAFE
-    central parity, else the ECB cross rate), so every MVA is a flagged estimate (estimate_inputs names the
-    converted capitalisation). Book equity is one definition over the window (Wide.definition of `equity_items`).
+    MVA = market capitalisation (RMB) - book equity; market-to-book = capitalisation / book equity;
+    EV = capitalisation + interest-bearing debt - cash; EV/EBITDA with EBITDA = operating profit + depreciation and
+    amortisation; EV/revenue. The sourced capitalisations are in HKD (HKD million after xpm.market); each is
+    converted at the year-end rate of the same year (`fx`: cleaning.fx_estimates.yearend_rate_items, first
+    available: the SAFE central parity, else the ECB cross rate), so every value here is a flagged estimate.
+    Book equity, debt and cash are one definition each over the window (Wide.definition).
     """
     w = Wide(panel)
     per = float(fx["per"])
@@ -346,6 +492,12 @@ def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_ite
     equity, used = w.one_of(equity_items)
     mva = (mcap_rmb - equity).clean()
     mtb = (mcap_rmb / equity.where_positive("book equity")).clean()
+    debt, debt_item = w.one_of(debt_items or ["total_borrowings"])
+    cash, cash_item = w.one_of(cash_items or ["cash_and_equivalents"])
+    ev = (mcap_rmb + debt - cash).clean()
+    ebitda = (w["operating_profit"] + w["depreciation_amortization"]).clean()
+    ev_ebitda = (ev / ebitda.where_positive("EBITDA")).clean()
+    ev_rev = (ev / w["revenue"]).clean()
     return pd.DataFrame({
         "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
         "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_info["source_id"].values,
@@ -353,4 +505,8 @@ def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_ite
         "market_cap_rmb_million": mcap_rmb.clean().v.values, "book_equity": equity.v.values,
         "book_equity_item": used, "mva": mva.v.values, "market_to_book": mtb.v.values,
         "status": mva.why.values, "estimate_inputs": mva.est.values,
+        "debt": debt.v.values, "debt_item": debt_item, "cash": cash.v.values, "cash_item": cash_item,
+        "enterprise_value": ev.v.values, "ebitda": ebitda.v.values, "ev_to_ebitda": ev_ebitda.v.values,
+        "ev_to_revenue": ev_rev.v.values, "ev_status": ev.why.values, "ev_estimate_inputs": ev.est.values,
+        "ev_to_ebitda_status": ev_ebitda.why.values,
     })

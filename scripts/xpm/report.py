@@ -163,7 +163,7 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
 
 def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
     rows = []
-    for method in ("simple", "sasac", "stern_stewart"):
+    for method in ("residual_income", "simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == method].set_index("fiscal_year")
         est = marks_of(s)
         for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
@@ -188,7 +188,7 @@ def capm_cell(value, digits: int, tier, vintage, fiscal_year) -> str:
 def wacc_table(w: pd.DataFrame) -> str:
     """Each CAPM input with its tier mark and vintage (year in brackets where it is not the fiscal year)."""
     cols = {"FY": w["fiscal_year"]}
-    for key, label, d in (("risk_free", "rf %", 3), ("equity_risk_premium", "ERP %", 2),
+    for key, label, d in (("risk_free", "rf %", 3), ("default_spread", "DS %", 2), ("equity_risk_premium", "ERP %", 2),
                           ("country_risk_premium", "CRP %", 2), ("beta", "beta", 2), ("cost_of_debt", "kd %", 2)):
         cols[label] = [capm_cell(v, d, t, vin, y) for v, t, vin, y in
                        zip(w[key], w[f"{key}_tier"], w[f"{key}_vintage"], w["fiscal_year"])]
@@ -338,7 +338,7 @@ def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataF
     w_missing = wacc[wacc["wacc"].isna()]
     lines.append(f"- WACC could not be computed for FY{', FY'.join(map(str, w_missing['fiscal_year']))}: "
                  + "; ".join(sorted(set(s.split(';')[0] for s in w_missing['status'].dropna()))) + ".")
-    for m in ("simple", "sasac", "stern_stewart"):
+    for m in ("residual_income", "simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == m]
         ok = s.loc[s["eva"].notna(), "fiscal_year"].tolist()
         lines.append(f"- EVA ({m}) is computable for " + (("FY" + ", FY".join(map(str, ok))) if ok else "no year")
@@ -437,17 +437,52 @@ def mva_table(m: pd.DataFrame) -> str:
         "Book equity RMB m": [num(v, 0) for v in d["book_equity"]], "Equity item": d["book_equity_item"].fillna(GAP),
         "MVA RMB m": [mark(num(v, 0), e) for v, e in zip(d["mva"], est)],
         "Market / book": [mark(num(v, 2), e) for v, e in zip(d["market_to_book"], est)],
+        "EV RMB m": [mark(num(v, 0), m) for v, m in zip(d["enterprise_value"], d["ev_estimate_inputs"].map(tier_marks))],
+        "EV / EBITDA": [mark(num(v, 1), m) for v, m in zip(d["ev_to_ebitda"], d["ev_estimate_inputs"].map(tier_marks))],
+        "EV / revenue": [mark(num(v, 2), m) for v, m in zip(d["ev_to_revenue"], d["ev_estimate_inputs"].map(tier_marks))],
         "Status": d["status"].fillna("")})
-    return pipe_table(out, "rrlrlrrlrrl")
+    return pipe_table(out, "rrlrlrrlrrrrrl")
+
+
+def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> str:
+    """Per method and year with a base EVA: base, the range over the scenarios and the verdict on the sign."""
+    s = summary[summary["base"].notna()]
+    if s.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no method has an EVA in any year"]}))
+    desc = scenarios.drop_duplicates("scenario")
+    out = pd.DataFrame({"Method": s["method"], "FY": s["fiscal_year"], "EVA RMB m": [num(v, 0) for v in s["base"]],
+                        "Lowest": [num(v, 0) for v in s["min"]], "Highest": [num(v, 0) for v in s["max"]],
+                        "Scenarios with a value": [f"{a} of {b}" for a, b in zip(s["n_scenarios"], s["n_total"])],
+                        "Sign": s["sign"]})
+    notes = "Scenarios: " + "; ".join(f"{n}: {d}" for n, d in zip(desc["scenario"], desc["description"])) + ".\n\n"
+    return notes + pipe_table(out, "lrrrrll")
+
+
+def robustness_variables(summary: pd.DataFrame, method: str) -> dict:
+    """The sentence on the sign of the headline EVA across the robustness scenarios, generated from the data."""
+    s = summary[(summary["method"] == method) & summary["base"].notna()]
+    if s.empty:
+        return {"eva_sign_sentence": "has no year with a value, so no statement on its sign can be made"}
+    parts = []
+    for verdict, text in (("robust positive", "is positive under every scenario in"),
+                          ("robust negative", "is negative under every scenario in"),
+                          ("not robust", "changes sign between scenarios in")):
+        ys = s.loc[s["sign"] == verdict, "fiscal_year"]
+        if len(ys):
+            parts.append(f"{text} {_fy_years(ys)}")
+    return {"eva_sign_sentence": "; ".join(parts)}
 
 
 def mva_variables(m: pd.DataFrame) -> dict:
     ok = m.dropna(subset=["mva"]).sort_values("fiscal_year")
+    ev = m.loc[m["enterprise_value"].notna(), "fiscal_year"] if "enterprise_value" in m else []
+    ev_years = _fy_years(ev) if len(ev) else "no year"
     if ok.empty:
-        return {"mva_years": "no year", "mva_last": GAP, "mva_last_year": GAP, "mtb_last": GAP}
+        return {"mva_years": "no year", "mva_last": GAP, "mva_last_year": GAP, "mtb_last": GAP, "ev_years": ev_years}
     last = ok.iloc[-1]
     return {"mva_years": _fy_years(ok["fiscal_year"]), "mva_last": num(last["mva"], 0),
-            "mva_last_year": str(int(last["fiscal_year"])), "mtb_last": num(last["market_to_book"], 2)}
+            "mva_last_year": str(int(last["fiscal_year"])), "mtb_last": num(last["market_to_book"], 2),
+            "ev_years": ev_years}
 
 
 def fx_variables(fx: pd.DataFrame, change: pd.DataFrame) -> dict:

@@ -2,7 +2,7 @@
 
 
 # CAPM inputs of the WACC (xpm.eva.capm_inputs): the names imputation.carried may list.
-WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt"]
+WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt", "default_spread"]
 
 
 def company_years(company):
@@ -37,7 +37,7 @@ TABLES = [
     "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
     "trends", "claims", "limitations", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
     "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
-    "fx_estimates", "coverage_change", "todo", "mva",
+    "fx_estimates", "coverage_change", "todo", "mva", "eva_robustness",
 ]
 FIGURES = ["segments", "margins", "eva", "trends"]
 def manifest_inputs(wildcards):
@@ -52,6 +52,7 @@ def manifest_inputs(wildcards):
             name=[
                 "panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc",
                 "eva_buildup", "eva", "eva_sensitivity", "trend_tests", "claims_audit", "fx_estimates", "mva",
+                "eva_robustness", "eva_robustness_scenarios",
             ],
         )
     return files

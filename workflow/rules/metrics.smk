@@ -76,7 +76,8 @@ rule compute_eva:
         panel="data/processed/{company}/panel.csv",
         market="data/processed/market/cost_of_capital.csv",
         wacc="data/processed/{company}/wacc.csv",
-        lib=lib("quantity", "market", "eva"),
+        catalogue="workflow/resources/items.csv",
+        lib=lib("quantity", "market", "eva", "derive", "robustness"),
     output:
         buildup=report(
             "data/processed/{company}/eva_buildup.csv", caption="../report/eva_buildup.rst", category="EVA"
@@ -85,9 +86,16 @@ rule compute_eva:
         sensitivity=report(
             "data/processed/{company}/eva_sensitivity.csv", caption="../report/eva_sensitivity.rst", category="EVA"
         ),
+        robustness=report(
+            "data/processed/{company}/eva_robustness.csv", caption="../report/eva_robustness.rst", category="EVA"
+        ),
+        robustness_long="data/processed/{company}/eva_robustness_scenarios.csv",
         mva=report("data/processed/{company}/mva.csv", caption="../report/mva.rst", category="EVA"),
     params:
         eva=config["eva"],
+        wacc=config["wacc"],
+        imputation=config["imputation"],
+        identities=config["cleaning"]["identities"],
         fx=config["cleaning"]["fx_estimates"],
         sensitivity=config["sensitivity"],
     threads: 1

@@ -40,6 +40,8 @@ rule make_tables:
         claims=f"data/processed/{PAPER}/claims_audit.csv",
         fx=f"data/processed/{PAPER}/fx_estimates.csv",
         mva=f"data/processed/{PAPER}/mva.csv",
+        robustness=f"data/processed/{PAPER}/eva_robustness.csv",
+        robustness_long=f"data/processed/{PAPER}/eva_robustness_scenarios.csv",
         coverage_baseline=config["paper"]["coverage_baseline"]["file"],
         lib=lib("report"),
     output:

@@ -1,0 +1,171 @@
+"""Issue 13: residual income, the risk-free treatment, NOPAT without portfolio revaluation, preferred shares,
+SASAC by the rule of its year, enterprise value, robustness and EVA trend tests; hand-computed, and on the
+real data where a year is computable."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_ratios_eva import EVA_CFG, MARKET, WACC_CFG, make_panel
+from xpm.eva import compute_eva, compute_wacc, eva_summary, market_value_added
+
+P3 = make_panel({
+    2019: {"total_equity": 300.0, "total_borrowings": 100.0, "total_liabilities": 500.0, "total_assets": 800.0},
+    2020: {"revenue": 1000.0, "operating_profit": 100.0, "profit_for_year": 80.0, "profit_attributable_owners": 78.0,
+           "total_equity": 420.0, "total_borrowings": 100.0, "fv_changes_investments_fvtpl": 30.0,
+           "interest_expense": 8.0, "rd_expenses": 50.0, "total_liabilities": 580.0, "total_assets": 1000.0},
+    2021: {"revenue": 1200.0, "operating_profit": 120.0, "profit_for_year": 90.0, "profit_attributable_owners": 90.0,
+           "total_equity": 520.0, "total_borrowings": 80.0, "interest_expense": 6.0, "rd_expenses": 60.0,
+           "total_liabilities": 680.0, "total_assets": 1200.0},
+})
+MKT = pd.concat([MARKET, pd.DataFrame([{"source_id": "M11", "item": "rf", "year": 2020, "value": 3.0},
+                                       {"source_id": "M12", "item": "erp", "year": 2021, "value": 5.0},
+                                       {"source_id": "M13", "item": "kd", "year": 2020, "value": 4.0}])],
+                ignore_index=True)
+WCFG = {**WACC_CFG, "bounds_percent": {"min": 0.0, "max": 50.0}}
+
+
+def build(eva_cfg=EVA_CFG, panel=P3):
+    w = compute_wacc(panel, MKT, WCFG)
+    return w.set_index("fiscal_year"), compute_eva(panel, MKT, w, eva_cfg)
+
+
+def line(b, method, year, name):
+    r = b[(b.method == method) & (b.fiscal_year == year) & (b.line == name)].iloc[0]
+    return r["value"], r["status"]
+
+
+def test_residual_income_by_hand_on_opening_equity():
+    w, b = build()
+    ke = (3.0 - 0.5) + 1.2 * (5.0 + 1.0)                    # 9.7
+    assert w.at[2021, "cost_of_equity"] == pytest.approx(ke)
+    s = eva_summary(b, "residual_income").set_index("fiscal_year")
+    # RI 2021 = 90 - 9.7% x 420 (the equity at the end of 2020, the opening balance of 2021)
+    assert s.at[2021, "eva"] == pytest.approx(90 - 0.097 * 420)
+    assert s.at[2021, "invested_capital"] == pytest.approx(420)
+    assert s.at[2020, "eva"] == pytest.approx(78 - 0.097 * 300)
+    assert b[b.method == "residual_income"]["formula"].iloc[0].startswith("RI = profit attributable to owners")
+
+
+def test_entity_nopat_removes_portfolio_revaluation_as_its_own_line():
+    cfg = {**EVA_CFG, "nopat_remove_items": ["fv_changes_investments_fvtpl"]}
+    w, b = build(cfg)
+    removed, _ = line(b, "simple", 2020, "less: removed non-operating items")
+    assert removed == pytest.approx(-30.0)
+    nopat, _ = line(b, "simple", 2020, "nopat")
+    assert nopat == pytest.approx((100 - 30) * 0.75)
+    # an item no source prints for the year is a gap with its name, never a zero
+    nopat21, why = line(b, "simple", 2021, "nopat")
+    assert np.isnan(nopat21) and "missing fv_changes_investments_fvtpl FY2021" in why
+
+
+def test_preferred_share_years_are_not_meaningful_unless_the_liability_is_sourced():
+    cfg = {**EVA_CFG, "preferred_shares": {"last_year_end": 2019, "item": "preferred_shares_liability"}}
+    _, b = build(cfg)
+    s = eva_summary(b, "residual_income").set_index("fiscal_year")
+    assert np.isnan(s.at[2020, "eva"])
+    assert s.at[2020, "status"].startswith("not meaningful: preferred shares carried as liabilities up to FY2019")
+    assert s.at[2021, "eva"] == pytest.approx(90 - 0.097 * 420)          # after the conversion: unaffected
+    sourced = pd.concat([P3, make_panel({2019: {"preferred_shares_liability": 200.0}})], ignore_index=True)
+    _, b2 = build(cfg, sourced)
+    s2 = eva_summary(b2, "residual_income").set_index("fiscal_year")
+    # the liability is equity capital: opening capital 300 + 200
+    assert s2.at[2020, "eva"] == pytest.approx(78 - 0.097 * 500)
+
+
+def test_sasac_rate_follows_the_rule_of_its_year():
+    cfg = {**EVA_CFG, "sasac": {**EVA_CFG["sasac"], "rule": "by_year", "nibcl_items": []}}
+    nibcl_free = pd.concat([P3, make_panel({y: {"construction_in_progress": 0.0} for y in (2019, 2020, 2021)})],
+                           ignore_index=True)
+    _, b = build(cfg, nibcl_free)
+    rate, _ = line(b, "sasac", 2021, "cost_of_capital")
+    # post-2019 rule: kd = 6 / avg debt 90; weights on avg debt 90 and avg equity 470; ke 6.5%
+    kd = 6.0 / 90.0 * 100
+    expected = kd * 90 / 560 * 0.75 + 6.5 * 470 / 560
+    assert rate == pytest.approx(expected)
+    cfg_pre = {**cfg, "sasac": {**cfg["sasac"], "rule": "pre2019"}}
+    _, b_pre = build(cfg_pre, nibcl_free)
+    assert line(b_pre, "sasac", 2021, "cost_of_capital")[0] == pytest.approx(5.5)   # debt ratio 56.7% < 75%
+
+
+def test_nibcl_items_missing_from_the_sources_are_named():
+    cfg = {**EVA_CFG, "sasac": {**EVA_CFG["sasac"], "nibcl_items": ["notes_payable", "taxes_payable"]}}
+    _, b = build(cfg)
+    _, why = line(b, "sasac", 2021, "invested_capital")
+    assert "missing notes_payable FY2021" in why and "missing taxes_payable FY2021" in why
+
+
+def test_enterprise_value_by_hand():
+    p = pd.concat([P3, make_panel({2021: {"cash_and_equivalents": 50.0, "depreciation_amortization": 30.0}})],
+                  ignore_index=True)
+    mk = pd.concat([MKT, pd.DataFrame([{"source_id": "K1", "item": "cap", "year": 2021, "value": 2000.0},
+                                       {"source_id": "K2", "item": "fx", "year": 2021, "value": 90.0}])])
+    m = market_value_added(p, mk, "cap", {"per": 100, "yearend_rate_items": ["fx"]}, ["total_equity"],
+                           ["total_borrowings"], ["cash_and_equivalents"]).set_index("fiscal_year")
+    cap = 2000.0 * 0.9
+    assert m.at[2021, "enterprise_value"] == pytest.approx(cap + 80 - 50)
+    assert m.at[2021, "ev_to_ebitda"] == pytest.approx((cap + 30) / 150)
+    assert m.at[2021, "ev_to_revenue"] == pytest.approx((cap + 30) / 1200)
+    assert m.at[2021, "ev_estimate_inputs"].startswith("fx_estimate market_cap FY2021")
+
+
+# --- the real data ------------------------------------------------------------------------------------------
+def test_headline_residual_income_is_computable_for_every_year_fy2019_fy2024(built):
+    e = pd.read_csv(built / "data/processed/xiaomi/eva.csv")
+    h = e[e["headline"]]
+    assert set(h["method"]) == {"residual_income"}
+    years = sorted(h.loc[h["eva"].notna(), "fiscal_year"])
+    assert years == [2019, 2020, 2021, 2022, 2023, 2024]
+    pre = h.set_index("fiscal_year").loc[[2016, 2017, 2018], "status"]
+    assert pre.str.startswith("not meaningful: preferred shares").all()
+
+
+def test_residual_income_fy2024_by_hand_from_the_printed_inputs(built):
+    w = pd.read_csv(built / "data/processed/xiaomi/wacc.csv").set_index("fiscal_year")
+    # ke = (1.738 - 0.59) + 1.12 x (4.33 + 0.69): yield 25 Dec 2024 (C0084), default spread (C0021, 2020
+    # vintage), Yahoo 5Y beta mid-2024 (C0076), ERP at 1 Jan 2025 (C0017), CRP (C0020, 2020 vintage)
+    assert w.at[2024, "cost_of_equity"] == pytest.approx((1.738 - 0.59) + 1.12 * (4.33 + 0.69))
+    assert w.at[2024, "beta_source"] == "C0076" and w.at[2024, "default_spread_vintage"] == 2020
+    p = pd.read_csv(built / "data/processed/xiaomi/panel.csv").set_index(["item", "fiscal_year"])
+    ni = p.at[("profit_attributable_owners", 2024), "value"]
+    eq = p.at[("equity_attributable_owners", 2023), "value"]
+    e = pd.read_csv(built / "data/processed/xiaomi/eva.csv")
+    ri = e[(e.method == "residual_income") & (e.fiscal_year == 2024)].iloc[0]
+    assert ri["eva"] == pytest.approx(ni - w.at[2024, "cost_of_equity"] / 100 * eq)
+    assert ri["eva"] == pytest.approx(12555.0, abs=1.0)
+
+
+def test_simple_eva_on_a_real_year_by_hand(built):
+    """The simple method on FY2024 with the removal list emptied (the FY2024 fair-value line is not sourced)."""
+    panel = pd.read_csv(built / "data/processed/xiaomi/panel.csv")
+    market = pd.read_csv(built / "data/processed/market/cost_of_capital.csv")
+    wacc = pd.read_csv(built / "data/processed/xiaomi/wacc.csv")
+    import yaml
+
+    cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())["eva"]
+    b = compute_eva(panel, market, wacc, {**cfg, "nopat_remove_items": []})
+    s = eva_summary(b, "simple").set_index("fiscal_year")
+    p = panel[panel.period == "FY"].set_index(["item", "fiscal_year"])["value"]
+    w = wacc.set_index("fiscal_year")
+    nopat = p[("operating_profit", 2024)] * (1 - w.at[2024, "tax_rate"] / 100)
+    cap = (p[("equity_attributable_owners", 2024)] + p[("equity_attributable_owners", 2023)]) / 2 + \
+          (p[("total_debt_incl_leases", 2024)] + p[("total_debt_incl_leases", 2023)]) / 2
+    assert s.at[2024, "eva"] == pytest.approx(nopat - cap * w.at[2024, "wacc"] / 100)
+
+
+def test_robustness_labels_the_sign_of_each_headline_year(built):
+    r = pd.read_csv(built / "data/processed/xiaomi/eva_robustness.csv")
+    ri = r[r.method == "residual_income"].set_index("fiscal_year")
+    assert ri.at[2022, "sign"] == "robust negative"
+    assert set(ri.loc[[2019, 2020, 2021, 2023, 2024], "sign"]) == {"robust positive"}
+    sc = pd.read_csv(built / "data/processed/xiaomi/eva_robustness_scenarios.csv")
+    assert {"base", "beta_low", "beta_high", "erp_timing", "risk_free", "imputation", "rd_life_3",
+            "rd_life_7"} <= set(sc["scenario"])
+    text = (built / "reports/_variables.yml").read_text(encoding="utf-8")
+    assert "is negative under every scenario in FY2022" in text
+
+
+def test_eva_series_enter_the_trend_family_with_their_smallest_attainable_p(built):
+    t = pd.read_csv(built / "data/processed/xiaomi/trend_tests.csv").set_index("series")
+    for name in ("eva", "eva_spread", "return_on_capital"):
+        assert t.at[name, "n"] == 6 and t.at[name, "verdict"] != "not tested"
+        assert t.at[name, "mk_min_attainable_p"] == pytest.approx(2 / 720)   # exact test, n = 6, no ties
