@@ -1,5 +1,9 @@
 # Xiaomi (HKEX 1810) profit model: raw annual-report extracts -> cleaned panel -> ratios, EVA,
 # trend tests -> Quarto paper. Table of contents only; the stages live in workflow/rules/.
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -9,6 +13,23 @@ configfile: "workflow/config.yaml"
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from xpm.layout import layout_errors, remove_published  # noqa: E402
+
+# Refused on every run, a no-op run included: a failed build never looks like a success.
+_errors = layout_errors(Path(workflow.basedir), config)
+if _errors:
+    remove_published(Path(workflow.basedir))
+    raise WorkflowError("the project layout is not valid:\n- " + "\n- ".join(_errors))
+
+
+onerror:
+    # a failed run leaves no paper or manifest that could be taken for the current result
+    removed = remove_published(Path(workflow.basedir))
+    if removed:
+        print("build failed: removed " + ", ".join(removed) + " (stale outputs are never left as current)",
+              file=sys.stderr)
 
 
 include: "workflow/rules/common.smk"

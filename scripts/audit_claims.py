@@ -2,7 +2,9 @@
 import pandas as pd
 
 from xpm.claims import audit_claims
+from xpm.errors import InputError
 from xpm.io import read_table, setup_logging, write_table
+from xpm.plausibility import check_claim_keys
 
 
 def main(smk) -> None:
@@ -10,6 +12,12 @@ def main(smk) -> None:
     claims = pd.read_csv(smk.input.claims, dtype=str, keep_default_na=False).replace("", float("nan"))
     tables = {"panel": read_table(smk.input.panel), "ratios": read_table(smk.input.ratios),
               "eva": read_table(smk.input.eva)}
+    try:
+        items = set(pd.read_csv(smk.input.catalogue, dtype=str, keep_default_na=False)["item"])
+        check_claim_keys(claims, tables, smk.input.claims, items)
+    except InputError as e:
+        log.error(str(e))
+        raise SystemExit(f"ERROR {e}") from None
     a = audit_claims(claims, tables)
     write_table(a, smk.output.audit)
     log.info("claims: %s", a["verdict"].value_counts().to_dict())

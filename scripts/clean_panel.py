@@ -1,11 +1,14 @@
 """Entry script of rule clean_panel: evidence of every year -> panel, conflicts, evidence status, coverage."""
+import os
+
 import pandas as pd
 
 from xpm.coverage import coverage_table
 from xpm.derive import add_derived, derive_from_identities, validate_imputation
-from xpm.errors import ConfigError
+from xpm.errors import ConfigError, InputError
+from xpm.plausibility import check_bounds, check_full_years, check_source_ids, read_waivers
 from xpm.estimates import add_estimates, fx_estimate_table, is_estimate
-from xpm.io import read_reference, read_table, setup_logging, write_table
+from xpm.io import read_reference, read_table, read_text, setup_logging, write_table
 from xpm.select import choose_values
 
 TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str, "doc_period_end": str,
@@ -18,6 +21,16 @@ def main(smk) -> None:
                           for f in smk.input.evidence], ignore_index=True)
     for col in ("value", "resolution"):
         evidence[col] = evidence[col].astype(float)
+    catalogue = read_reference(smk.input.catalogue)
+    waivers_file = f"data/raw/{smk.wildcards.company}/bound_waivers.csv"
+    try:
+        check_source_ids(evidence)
+        check_full_years(evidence, list(smk.params.years), smk.wildcards.company)
+        waivers = read_waivers(read_text(waivers_file) if os.path.exists(waivers_file) else None, waivers_file)
+        check_bounds(evidence, catalogue, waivers, float(smk.params.plausibility["money_to_revenue_max"]))
+    except InputError as e:
+        log.error(str(e))
+        raise SystemExit(f"ERROR {e}") from None
     prec = smk.params.precedence
     panel, conflicts, ev = choose_values(evidence, periods=list(smk.params.periods), currency=smk.params.currency,
                                          kinds=list(prec["kinds"]), doc_types=list(prec["doc_types"]),
@@ -32,7 +45,6 @@ def main(smk) -> None:
     except ConfigError as e:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None
-    catalogue = read_reference(smk.input.catalogue)
     derived = derive_from_identities(panel, list(smk.params.identities), list(imp["derived_identities"]), catalogue)
     if imp["mode"] == "tiered":
         panel = add_derived(panel, derived)

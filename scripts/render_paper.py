@@ -14,18 +14,27 @@ import pypandoc
 import yaml
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
-from xpm.render import qmd_to_markdown
+from xpm.render import embed_figures, qmd_to_markdown
 
 
-def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path) -> None:
+def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path, figures: list[Path],
+                    css: Path) -> None:
+    """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared
+    figures are embedded as data URIs and the stylesheet inlined before pandoc sees the document."""
     base = qmd.parent
     md = qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
-    common = ["--citeproc", f"--bibliography={bib.resolve()}", f"--resource-path={base.resolve()}", "--toc",
+    md = embed_figures(md, {f.relative_to(base).as_posix(): f.read_bytes() for f in figures})
+    # relative to the paper's folder (pandoc runs there): no absolute path of the build machine ends up in the
+    # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    common = ["--sandbox", "--citeproc", f"--bibliography={bib.resolve().relative_to(base.resolve())}", "--toc",
               "--number-sections", "--metadata=lang:en", "--metadata=link-citations:true"]
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "paper.html"
+        header = Path(tmp) / "style.html"
+        header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
         pypandoc.convert_text(md, "html5", format="markdown", outputfile=str(target), cworkdir=str(base),
-                              extra_args=["--standalone", "--embed-resources", f"--css={(base / 'paper.css').resolve()}",
+                              extra_args=["--standalone", "--embed-resources", f"--include-in-header={header}",
                                           *common])
         write_text(out, target.read_text(encoding="utf-8"))
         word = Path(tmp) / "paper.docx"
@@ -53,7 +62,8 @@ def main(smk) -> None:
         if want == "quarto":
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
-        render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx))
+        render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx),
+                        [Path(f) for f in smk.input.figures], Path(smk.input.css))
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)
 
 

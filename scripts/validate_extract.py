@@ -1,7 +1,9 @@
 """Entry script of rule validate_extract: one raw extract -> its evidence table."""
 from xpm.errors import InputError
-from xpm.extract import validate_extract
-from xpm.io import read_reference, read_text, setup_logging, write_table
+from pathlib import Path
+
+from xpm.extract import decode, validate_extract
+from xpm.io import read_reference, setup_logging, write_table
 
 
 def main(smk) -> None:
@@ -9,7 +11,8 @@ def main(smk) -> None:
     company, year = smk.wildcards.company, int(smk.wildcards.year)
     try:
         ev = validate_extract(
-            read_text(smk.input.figures), read_text(smk.input.sources),
+            decode(Path(smk.input.figures).read_bytes(), smk.input.figures),
+            decode(Path(smk.input.sources).read_bytes(), smk.input.sources),
             figures_file=smk.input.figures, sources_file=smk.input.sources,
             company=company, year=year, first_year=int(smk.params.first_year), last_year=year,
             items=read_reference(smk.input.catalogue), units=read_reference(smk.input.units))

@@ -7,7 +7,9 @@ The result is the *evidence table*: every raw row, normalised to canonical units
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 
 import pandas as pd
 
@@ -20,6 +22,23 @@ SOURCE_COLUMNS = ["source_id", "kind", "document", "section", "url", "evidence",
 PERIODS = ("FY", "H1", "Q1", "Q2", "Q3", "Q4")
 KINDS = ("company_document", "filing_summary", "aggregator", "academic", "news")
 DOC_TYPES = ("annual_report", "interim_report", "results_announcement", "press_release", "other")
+# reliability flags: empty, or reasons joined by '; ', each starting with one of these (tools/transcribe_ledger.py)
+FLAG_PREFIXES = ("flagged in source ledger: ", "value printed with a typo (sic)",
+                 "sign not printed (loss printed as a positive number)")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def decode(data: bytes, file: str) -> str:
+    """The file's text as UTF-8; any other encoding is refused with the file's name and a hint."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(file, "file is UTF-16 text", expected="UTF-8 without BOM (re-save the file as UTF-8)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(file, f"file is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}; GBK, Big5 "
+                               "or Latin-1 files look like this)",
+                         expected="UTF-8 without BOM (re-save the file as UTF-8)") from None
 
 
 def read_csv_strict(text: str, file: str, columns: list[str]) -> list[tuple[int, dict]]:
@@ -48,6 +67,9 @@ def read_csv_strict(text: str, file: str, columns: list[str]) -> list[tuple[int,
         lineno = reader.line_num
         if not fields or all(f.strip() == "" for f in fields):
             continue
+        if [f.strip() for f in fields] == columns:
+            raise InputError(file, "the header line is repeated inside the file (two files pasted together?)",
+                             row=lineno, expected="one header line, on row 1", found=",".join(fields))
         if len(fields) != len(columns):
             hint = ""
             if len(fields) > len(columns) and any(f.isdigit() and len(f) == 3 for f in fields):
@@ -78,6 +100,26 @@ def parse_sources(text: str, file: str) -> pd.DataFrame:
             if not r[col].strip():
                 raise InputError(file, f"source without {col}", row=lineno, column=col,
                                  expected="the document, its URL and a verbatim quote of the number")
+        if not URL.match(r["url"]):
+            raise InputError(file, "URL without an http(s) scheme", row=lineno, column="url",
+                             expected="an address starting with https:// or http://", found=r["url"])
+        flag = r["reliability_flag"]
+        if flag and any(not part.startswith(FLAG_PREFIXES) for part in flag.split("; ")):
+            raise InputError(file, "unknown reliability flag", row=lineno, column="reliability_flag",
+                             expected="empty, or reasons joined by '; ' each starting with one of: "
+                                      + " | ".join(p.strip() for p in FLAG_PREFIXES), found=flag)
+        dpe = r["doc_period_end"]
+        if dpe:
+            try:
+                ok = bool(ISO_DATE.match(dpe)) and dt.date.fromisoformat(dpe).isoformat() == dpe
+            except ValueError:
+                ok = False
+            if not ok:
+                raise InputError(file, "doc_period_end is not a calendar date", row=lineno, column="doc_period_end",
+                                 expected="YYYY-MM-DD, e.g. 2019-12-31", found=dpe)
+        if r["doc_type"] and r["doc_type"] not in DOC_TYPES:
+            raise InputError(file, "unknown document type", row=lineno, column="doc_type",
+                             expected=" | ".join(DOC_TYPES), found=r["doc_type"])
         if r["kind"] == "company_document":
             if not r["doc_period_end"] or r["doc_type"] not in DOC_TYPES:
                 raise InputError(file, "a company document needs the period it reports on and its type", row=lineno,

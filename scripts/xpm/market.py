@@ -33,14 +33,17 @@ def printed_decimals(text: str) -> int:
 
 
 def parse_market_value(text: str) -> tuple[float, str]:
-    """'865.78B' -> 865780000000.0; '1.02-1.08' (a range) -> NaN with a note; '5.5' -> 5.5."""
+    """'865.78B' -> 865780000000.0; '1.02-1.08' (a printed range) -> NaN with a note; '5.5' -> 5.5.
+    Anything else raises ValueError: a typo never becomes a silent gap."""
     s = str(text).strip()
     m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)([BTM])", s)
     if m:
         return float(m.group(1)) * _SUFFIX[m.group(2)], ""
     if re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
         return float(s), ""
-    return np.nan, f"not a single number as printed: {s!r}"
+    if re.fullmatch(r"\d+(\.\d+)?-\d+(\.\d+)?", s):
+        return np.nan, f"a range as printed, not a single number: {s!r}"
+    raise ValueError(f"not a number: {s!r}")
 
 
 def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -53,7 +56,16 @@ def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         if not str(r.url).strip() or not str(r.evidence).strip():
             raise InputError(file, "market figure without a source", row=i, column="url/evidence",
                              expected="a URL and a verbatim quote")
-        v, note = parse_market_value(r.value)
+        try:
+            v, note = parse_market_value(r.value)
+        except ValueError:
+            raise InputError(file, "market value is not a number", row=i, column="value",
+                             expected="a plain number (5.5), a number with B/T/M (865.78B) or a printed range "
+                                      "(1.02-1.08)", found=r.value) from None
+        if not re.fullmatch(r"https?://\S+|github:\S+", str(r.url).strip()):
+            raise InputError(file, "URL without a scheme", row=i, column="url",
+                             expected="an address starting with https:// or http:// (or github:owner/repo/path)",
+                             found=r.url)
         unit = str(r.unit)
         if unit.startswith("HKD") and not np.isnan(v) and "as printed" in unit:
             v, unit = v / 1e6, "HKD_million"

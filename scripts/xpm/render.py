@@ -65,6 +65,24 @@ def number_crossrefs(text: str) -> tuple[str, dict[str, str]]:
     return REF.sub(ref, text), labels
 
 
+IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
+
+
+def embed_figures(md: str, figures: dict[str, bytes]) -> str:
+    """Replace every image path by a data URI of a declared figure; any other image target (a URL, an undeclared
+    file) raises, so that the sandboxed renderer is never asked to fetch anything."""
+    import base64
+
+    def sub(m: re.Match) -> str:
+        path = m.group(2)
+        if path not in figures:
+            raise ValueError(f"image {path!r} in the paper is not a declared figure of rule render_paper")
+        uri = "data:image/png;base64," + base64.b64encode(figures[path]).decode("ascii")
+        return m.group(1) + uri + m.group(3)
+
+    return IMAGE.sub(sub, md)
+
+
 def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str]) -> str:
     """The whole fallback transformation."""
     md = resolve_shortcodes(text, variables, read)

@@ -64,8 +64,21 @@ def pval(p) -> str:
     return "<0.0001" if p < 1e-4 else f"{p:.4f}"
 
 
+# Markdown, HTML and shortcode syntax a data value could carry. Every such character is backslash-escaped, so that
+# text from a CSV is shown as text by pandoc and Quarto alike: `{{< include ... >}}` never includes, `<img src=..>`
+# never becomes HTML or fetches a URL, `![x](url)` never becomes an image, `@key` never a citation.
+# (Intraword underscores, as in snake_case, and parentheses outside a link are literal in pandoc Markdown.)
+MD_SPECIAL = set("\\`*{}[]<>!#|~^$@&")
+
+
+def md_text(text) -> str:
+    """A data value as literal Markdown text: special characters backslash-escaped, line breaks folded."""
+    s = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in s)
+
+
 def esc(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ") if not pd.isna(text) else GAP
+    return md_text(text) if not pd.isna(text) else GAP
 
 
 def pipe_table(df: pd.DataFrame, align: str | None = None) -> str:

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_EXP = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -23,6 +24,7 @@ def parse_number(text: str) -> float:
 
     - parentheses mean a negative: "(1234.5)" -> -1234.5;
     - a thousands separator is refused (ambiguous with a decimal comma): "1,234" raises;
+    - exponent notation ("1.246e2", "1e30") is refused: no statement prints it;
     - anything else that is not a plain decimal number raises ValueError with a reason.
     """
     s = str(text).strip()
@@ -33,6 +35,8 @@ def parse_number(text: str) -> float:
         neg, s = True, s[1:-1].strip()
     if _THOUSANDS.match(s) or ("," in s and re.search(r"\d,\d", s)):
         raise ValueError("thousands separator or decimal comma in a number (write 1234.5, not 1,234.5)")
+    if _EXP.match(s):
+        raise ValueError("exponent notation is not how a statement prints a figure (write 124.6, not 1.246e2)")
     if not _NUM.match(s):
         raise ValueError("not a number")
     v = float(s)

@@ -29,9 +29,19 @@ rule clean_panel:
         evidence=lambda w: expand(
             "data/interim/{company}/{year}/evidence.csv", company=w.company, year=company_years(w.company)
         ),
+        # the raw files themselves too: an edited raw file always reruns its validation, even when the
+        # intermediate evidence of a failed validation is missing (Snakemake does not rerun a job for a missing
+        # intermediate whose consumers are present)
+        raw=lambda w: expand(
+            "data/raw/{company}/{year}/{name}.csv",
+            company=w.company,
+            year=company_years(w.company),
+            name=["figures", "sources"],
+        ),
         catalogue="workflow/resources/items.csv",
         market="data/processed/market/cost_of_capital.csv",
-        lib=lib("select", "coverage", "market", "estimates", "derive"),
+        lib=lib("select", "coverage", "market", "estimates", "derive", "plausibility", "extract"),
+        waivers=lambda w: [p for p in [f"data/raw/{w.company}/bound_waivers.csv"] if Path(p).exists()],
     output:
         panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
         conflicts=report(
@@ -55,6 +65,7 @@ rule clean_panel:
         statements=config["cleaning"]["coverage_statements"],
         fx=config["cleaning"]["fx_estimates"],
         imputation=config["imputation"],
+        plausibility=config["cleaning"]["plausibility"],
         identities=config["cleaning"]["identities"],
         wacc_inputs=WACC_INPUTS,
     log:

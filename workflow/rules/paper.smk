@@ -7,7 +7,8 @@ rule audit_claims:
         panel="data/processed/{company}/panel.csv",
         ratios="data/processed/{company}/ratios.csv",
         eva="data/processed/{company}/eva.csv",
-        lib=lib("claims", "trends"),
+        catalogue="workflow/resources/items.csv",
+        lib=lib("claims", "trends", "plausibility", "extract"),
     output:
         audit=report(
             "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"

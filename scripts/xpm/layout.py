@@ -1,0 +1,62 @@
+"""Checks of the project layout made when the workflow is parsed, on every run (a no-op run included).
+
+A failed build must never look like a success: a year folder that is missing or misnamed, a window whose first
+year is after its last, or a project path that Snakemake's shell commands cannot handle is refused before any
+job runs, with the file or key and what was expected. `published_outputs` lists the files a reader takes as the
+current result (the paper and the manifest): the Snakefile removes them when a run fails, so that a stale paper
+is never presented as current.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+YEAR_DIR = re.compile(r"^\d{4}$")
+# files that may sit beside the year folders of a company
+COMPANY_FILES = {"bound_waivers.csv", "README.md"}
+PUBLISHED = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "reports/manifest.tsv"]
+
+
+def layout_errors(root: Path, config: dict) -> list[str]:
+    """Every layout problem, one message each ([] when the layout is fine)."""
+    errors = []
+    if " " in str(root.resolve()):
+        errors.append(f"the project path '{root.resolve()}' contains a space: Snakemake's shell commands split "
+                      "it and every job exits 126 (a known Snakemake limitation). Clone or move the project to a "
+                      "path without spaces.")
+    for company, c in config["companies"].items():
+        fy = c["fiscal_years"]
+        key = f"workflow/config.yaml: companies.{company}.fiscal_years"
+        if fy["first"] > fy["last"]:
+            errors.append(f"{key}: first ({fy['first']}) is after last ({fy['last']}); expected first <= last")
+            continue
+        base = root / "data" / "raw" / company
+        if not base.is_dir():
+            errors.append(f"data/raw/{company}/: folder missing; expected one folder per fiscal year "
+                          f"{fy['first']}-{fy['last']} (config {key})")
+            continue
+        for entry in sorted(base.iterdir()):
+            if entry.is_dir() and not YEAR_DIR.match(entry.name):
+                errors.append(f"data/raw/{company}/{entry.name}/: unexpected folder name; expected a four-digit "
+                              f"fiscal year such as {fy['last'] + 1} (the folder would be ignored)")
+            elif entry.is_file() and entry.name not in COMPANY_FILES:
+                errors.append(f"data/raw/{company}/{entry.name}: unexpected file; expected only year folders and "
+                              f"{', '.join(sorted(COMPANY_FILES))}")
+        for year in range(fy["first"], fy["last"] + 1):
+            for name in ("figures.csv", "sources.csv"):
+                if not (base / str(year) / name).is_file():
+                    errors.append(f"data/raw/{company}/{year}/{name}: missing; every fiscal year of the window "
+                                  f"{fy['first']}-{fy['last']} ({key}) needs figures.csv and sources.csv (add the "
+                                  "year's folder before raising fiscal_years.last; README 'Adding a fiscal year')")
+    return errors
+
+
+def remove_published(root: Path) -> list[str]:
+    """Delete the paper and the manifest (after a failed run); return the paths removed."""
+    gone = []
+    for rel in PUBLISHED:
+        p = root / rel
+        if p.exists():
+            p.unlink()
+            gone.append(rel)
+    return gone
