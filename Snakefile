@@ -1,5 +1,6 @@
 # Xiaomi (HKEX 1810) profit model: raw annual-report extracts -> cleaned panel -> ratios, EVA,
 # trend tests -> Quarto paper. Table of contents only; the stages live in workflow/rules/.
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,10 @@ configfile: "workflow/config.yaml"
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
+
+# Jobs are separate Python processes: let them cache bytecode (a machine-wide PYTHONDONTWRITEBYTECODE would make
+# every job recompile pandas and snakemake, about 3 s each; pyproject.toml explains why uv does not precompile).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from xpm.layout import layout_errors, remove_published  # noqa: E402

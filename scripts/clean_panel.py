@@ -18,7 +18,7 @@ TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str,
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
     evidence = pd.concat([pd.read_csv(f, dtype=TEXT_COLUMNS, keep_default_na=False, na_values=[])
-                          for f in smk.input.evidence], ignore_index=True)
+                          for f in [smk.input.evidence]], ignore_index=True)
     for col in ("value", "resolution"):
         evidence[col] = evidence[col].astype(float)
     catalogue = read_reference(smk.input.catalogue)

@@ -1,7 +1,7 @@
 """Entry script of rule make_figures: the paper's figures (PNG)."""
 from xpm import figures as F
 from xpm.io import read_table, setup_logging
-from xpm.trends import series_from
+from xpm.series import series_from
 
 
 def main(smk) -> None:

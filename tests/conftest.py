@@ -41,3 +41,18 @@ def built(tmp_path_factory):
     r = snakemake(work)
     assert r.returncode == 0, r.stderr[-4000:]
     return work
+
+
+# Whole-pipeline tests (a build of the repository, or Snakemake runs in a copy of it) are marked `slow`:
+# `uv run pytest -m "not slow"` is the fast loop, `uv run pytest` (CI) runs everything.
+PIPELINE_FIXTURES = {"built", "good"}
+PIPELINE_TESTS = {"test_strict_mode_reproduces_the_gaps_without_imputation", "test_another_company_runs_alone",
+                  "test_breaking_an_identity_fails_the_build_naming_item_and_year",
+                  "test_bad_raw_value_fails_with_file_row_column_and_no_output", "test_a_changed_raw_value_changes_the_paper",
+                  "test_cluster_profile_dry_run", "test_dry_run_and_lint_are_clean"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if PIPELINE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.originalname in PIPELINE_TESTS:
+            item.add_marker(pytest.mark.slow)

@@ -85,7 +85,7 @@ def test_bad_raw_value_fails_with_file_row_column_and_no_output(tmp_path):
     assert r.returncode != 0
     assert ("data/raw/xiaomi/2019/figures.csv, row 2, column 'value': value is not a number (thousands separator"
             in r.stdout + r.stderr)
-    assert not (work / "data/interim/xiaomi/2019/evidence.csv").exists()
+    assert not (work / "data/interim/xiaomi/evidence.csv").exists()
     assert not (work / "data/processed/xiaomi/panel.csv").exists()
 
 

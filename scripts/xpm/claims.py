@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .trends import series_from
+from .series import series_from
 
 SUPPORTED, CONTRADICTED, UNCHECKABLE = "supported", "contradicted", "not checkable with our data"
 

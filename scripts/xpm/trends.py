@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .estimates import is_estimate
+from .series import series_from, tier_words  # noqa: F401  (re-exported: the series of the trend family)
 
 
 # --- exact Mann-Kendall ---------------------------------------------------------------------------
@@ -168,31 +168,6 @@ def change_points(years, y, penalty: float) -> str:
 
 
 # --- the table ----------------------------------------------------------------------------------------
-def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.DataFrame:
-    """A configured series (fiscal_year, value, estimated) from the panel (FY item), the ratio table, or the
-    headline EVA summary (a column of eva.csv); `estimated` marks points built on a flagged estimate."""
-    t = tables[table]
-    if table == "panel":
-        d = t[(t["item"] == key) & (t["period"] == "FY")]
-    elif table == "ratios":
-        d = t[t["ratio"] == key]
-    else:
-        d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
-    return d[["fiscal_year", "value"]].assign(estimated=is_estimate(d).to_numpy(dtype=bool),
-                                              tiers=tier_words(d).to_numpy()).reset_index(drop=True)
-
-
-def tier_words(d: pd.DataFrame) -> pd.Series:
-    """The imputation tiers a row rests on ('fx_estimate+carried'; '' for reported only): from a panel row's `basis`
-    or the first word of each label in `estimate_inputs` (xpm.derive)."""
-    if "basis" in d:
-        return d["basis"].fillna("reported").map(lambda b: "" if b == "reported" else b)
-    if "estimate_inputs" in d:
-        return d["estimate_inputs"].fillna("").astype(str).map(
-            lambda s: "+".join(sorted({p.split(" ")[0] for p in s.split("; ") if p})))
-    return pd.Series("", index=d.index)
-
-
 def direction(p: float, sign: float, alpha: float) -> str:
     if np.isnan(p):
         return "not tested"

@@ -3,17 +3,18 @@
 
 rule validate_extract:
     input:
-        figures="data/raw/{company}/{year}/figures.csv",
-        sources="data/raw/{company}/{year}/sources.csv",
+        figures=lambda w: expand("data/raw/{company}/{year}/figures.csv", company=w.company, year=company_years(w.company)),
+        sources=lambda w: expand("data/raw/{company}/{year}/sources.csv", company=w.company, year=company_years(w.company)),
         catalogue="workflow/resources/items.csv",
         units="workflow/resources/units.csv",
         lib=lib("units", "extract"),
     output:
-        evidence="data/interim/{company}/{year}/evidence.csv",
+        evidence="data/interim/{company}/evidence.csv",
     params:
         first_year=lambda w: config["companies"][w.company]["fiscal_years"]["first"],
+        years=lambda w: company_years(w.company),
     log:
-        "logs/validate_extract/{company}_{year}.log",
+        "logs/validate_extract/{company}.log",
     threads: 1
     resources:
         mem_mb=500,
@@ -26,9 +27,7 @@ rule validate_extract:
 
 rule clean_panel:
     input:
-        evidence=lambda w: expand(
-            "data/interim/{company}/{year}/evidence.csv", company=w.company, year=company_years(w.company)
-        ),
+        evidence="data/interim/{company}/evidence.csv",
         # the raw files themselves too: an edited raw file always reruns its validation, even when the
         # intermediate evidence of a failed validation is missing (Snakemake does not rerun a job for a missing
         # intermediate whose consumers are present)

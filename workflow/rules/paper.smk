@@ -8,7 +8,7 @@ rule audit_claims:
         ratios="data/processed/{company}/ratios.csv",
         eva="data/processed/{company}/eva.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("claims", "trends", "plausibility", "extract"),
+        lib=lib("claims", "series", "estimates", "plausibility", "extract"),
     output:
         audit=report(
             "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
@@ -75,7 +75,7 @@ rule make_figures:
         buildup=f"data/processed/{PAPER}/eva_buildup.csv",
         eva=f"data/processed/{PAPER}/eva.csv",
         trends=f"data/processed/{PAPER}/trend_tests.csv",
-        lib=lib("figures", "trends"),
+        lib=lib("figures", "series", "estimates"),
     output:
         segments=report("reports/figures/segments.png", caption="../report/fig_segments.rst", category="Figures"),
         margins=report("reports/figures/margins.png", caption="../report/fig_margins.rst", category="Figures"),
