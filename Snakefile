@@ -20,7 +20,10 @@ validate(config, "workflow/schemas/config.schema.yaml")
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from xpm.bytecode import cache_loaded_modules  # noqa: E402
 from xpm.layout import layout_errors, remove_published  # noqa: E402
+
+cache_loaded_modules()  # this process's own imports (snakemake itself): compiled once, read from cache after
 
 # Refused on every run, a no-op run included: a failed build never looks like a success.
 _errors = layout_errors(Path(workflow.basedir), config)
