@@ -16,7 +16,11 @@ def main(smk) -> None:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None
     m, conflicts = settle_conflicts(m)
-    m = derive_market(m, list(smk.params.derivations))
+    try:
+        m = derive_market(m, list(smk.params.derivations))
+    except ValueError as e:  # ConfigError: a derivation naming an unknown item
+        log.error(str(e))
+        raise SystemExit(f"ERROR {e}") from None
     write_table(m, smk.output.market)
     write_table(conflicts, smk.output.conflicts)
     check = fx_check(m)

@@ -2,7 +2,8 @@
 
 `quarto render` when the Quarto CLI is on PATH (renderer: auto or quarto); otherwise the pandoc fallback
 (pypandoc-binary): shortcodes resolved, cross-references numbered, citations by --citeproc, one
-self-contained HTML file and a DOCX. (PDF needs a LaTeX engine, which neither route installs.) The log says which renderer ran.
+self-contained HTML file, a DOCX and a PDF (pandoc's Typst output compiled by the `typst` wheel: no LaTeX). The
+log says which renderer ran.
 """
 import os
 import shutil
@@ -18,12 +19,15 @@ from xpm.render import embed_figures, qmd_to_markdown
 
 
 def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path, figures: list[Path],
-                    css: Path) -> None:
+                    css: Path, pdf: Path) -> None:
     """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared
-    figures are embedded as data URIs and the stylesheet inlined before pandoc sees the document."""
+    figures are embedded as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is
+    pandoc's Typst output compiled by the `typst` wheel (no LaTeX), in a temporary folder holding only the
+    document and the declared figures."""
     base = qmd.parent
-    md = qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
-    md = embed_figures(md, {f.relative_to(base).as_posix(): f.read_bytes() for f in figures})
+    plain = qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
+    images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
+    md = embed_figures(plain, images)
     # relative to the paper's folder (pandoc runs there): no absolute path of the build machine ends up in the
     # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
     os.environ["SOURCE_DATE_EPOCH"] = "0"
@@ -40,12 +44,38 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
         word = Path(tmp) / "paper.docx"
         pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(word), cworkdir=str(base), extra_args=common)
         write_bytes(docx, word.read_bytes())
+        write_bytes(pdf, typst_pdf(plain, images, Path(tmp) / "typst", common, base))
 
 
-def render_quarto(qmd: Path, out: Path, docx: Path) -> None:
-    for fmt, target in (("html", out), ("docx", docx)):
+def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], base: Path) -> bytes:
+    """pandoc Markdown -> Typst -> PDF bytes. Only the declared figures are copied beside the document (typst's
+    root), the creation timestamp is fixed (byte-identical rebuilds) and the PDF is A4 with small table text."""
+    import typst
+
+    import re
+
+    # Typst numbers tables and figures itself, in the same order: drop the fallback's own "Table N: " prefixes
+    md = re.sub(r"^: Table \d+: ", ": ", md, flags=re.M)
+    md = re.sub(r"!\[Figure \d+: ", "![", md)
+    work.mkdir()
+    for rel, data in images.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_bytes(data)
+    typ = work / "paper.typ"
+    pypandoc.convert_text(md, "typst", format="markdown", outputfile=str(typ), cworkdir=str(base),
+                          extra_args=["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt",
+                                      "--variable=margin.x:1.6cm", "--variable=margin.y:2cm", *common])
+    text = typ.read_text(encoding="utf-8")
+    # tables in a smaller size so that year tables fit the page width
+    typ.write_text("#show table: set text(size: 7pt)\n" + text, encoding="utf-8")
+    return typst.compile(str(typ), root=str(work), timestamp=0)
+
+
+def render_quarto(qmd: Path, out: Path, docx: Path, pdf: Path) -> None:
+    """Quarto's own HTML, DOCX and Typst (PDF) formats (_quarto.yml)."""
+    for fmt, target, ext in (("html", out, "html"), ("docx", docx, "docx"), ("typst", pdf, "pdf")):
         subprocess.run(["quarto", "render", qmd.name, "--to", fmt], cwd=qmd.parent, check=True)
-        produced = qmd.parent / f"paper.{fmt}"
+        produced = qmd.parent / f"paper.{ext}"
         if produced.resolve() != target.resolve():
             shutil.move(produced, target)
 
@@ -57,13 +87,13 @@ def main(smk) -> None:
     want = os.environ.get("XPM_RENDERER", smk.params.renderer)
     if want in ("auto", "quarto") and shutil.which("quarto"):
         log.info("renderer: quarto (%s)", shutil.which("quarto"))
-        render_quarto(qmd, out, Path(smk.output.docx))
+        render_quarto(qmd, out, Path(smk.output.docx), Path(smk.output.pdf))
     else:
         if want == "quarto":
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
         render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx),
-                        [Path(f) for f in smk.input.figures], Path(smk.input.css))
+                        [Path(f) for f in smk.input.figures], Path(smk.input.css), Path(smk.output.pdf))
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)
 
 

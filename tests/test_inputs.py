@@ -318,3 +318,13 @@ def test_every_tier_has_its_mark_in_the_tables_that_use_it(built):
     assert "2023‡" in trends and "§" in trends
     eva = (t / "eva_methods.md").read_text(encoding="utf-8")
     assert "§" in eva
+
+
+def test_a_market_derivation_naming_an_unknown_item_is_refused():
+    from xpm.errors import ConfigError
+
+    m = mkt([("C0084", "cn_10y_govt_yield_latest_dec2024_proxy", 2024, 1.738, 3)])
+    with pytest.raises(ConfigError, match=r"imputation.market_derivations\[0\].terms\[0\].item: unknown item "
+                                          r"'cn_10y_yield_typo'; accepted"):
+        derive_market(m, [{"item": "x", "year": 2023, "unit": "percent", "rule": "r",
+                           "terms": [{"item": "cn_10y_yield_typo", "year": 2024, "factor": 1}]}])

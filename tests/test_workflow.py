@@ -115,6 +115,20 @@ def test_paper_renders_with_computed_values_and_no_loose_ends(built):
     assert docx.stat().st_size > 50_000 and docx.read_bytes()[:2] == b"PK"
 
 
+def test_pdf_through_typst_shows_the_same_values_as_the_html(built):
+    from pypdf import PdfReader
+
+    pdf = built / "reports/paper.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages).split())
+    v = yaml.safe_load((built / "reports/_variables.yml").read_text(encoding="utf-8"))
+    html = " ".join((built / "reports/paper.html").read_text(encoding="utf-8").split())
+    for needle in (f"RMB {v['eva_last']} million", f"RMB {v['revenue_fy2024']} million", "Claims audit"):
+        assert needle in html and needle in text, needle
+    assert "Table 1:" in text and "Table 1: Table 1" not in text     # Typst numbers once
+    assert "{{<" not in text
+
+
 def test_a_changed_raw_value_changes_the_paper(built, tmp_path):
     work = tmp_path / "w"
     shutil.copytree(built, work, ignore=shutil.ignore_patterns(".snakemake"))

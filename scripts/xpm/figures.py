@@ -53,7 +53,8 @@ def eva_bars(buildup: pd.DataFrame, years: list[int]):
     # only the methods with at least one result (an empty panel tells the reader nothing)
     has = buildup[(buildup["line"] == "eva") & buildup["value"].notna()]["method"].unique()
     methods = [m for m in ("residual_income", "simple", "sasac", "stern_stewart") if m in has] or ["residual_income"]
-    fig, axes = plt.subplots(1, len(methods), figsize=(3.4 * len(methods) + 1, 3.8), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(methods), figsize=(max(3.4 * len(methods) + 1, 7.0), 3.8), sharey=True,
+                             squeeze=False)
     axes = axes[0]
     for ax, m in zip(axes, methods):
         b = buildup[buildup["method"] == m].pivot_table(index="fiscal_year", columns="line", values="value",

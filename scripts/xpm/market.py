@@ -109,6 +109,14 @@ def derive_market(market: pd.DataFrame, derivations: list[dict]) -> pd.DataFrame
     """Rows (basis 'derived') for the configured derivations whose inputs are all sourced; the market table gains
     a `basis` column ('reported' for every sourced row)."""
     m = market.assign(basis="reported") if "basis" not in market else market.copy()
+    known = set(m["item"])
+    for k, d in enumerate(derivations):
+        for j, t in enumerate(d["terms"]):
+            if t["item"] not in known:
+                from .errors import ConfigError
+
+                raise ConfigError(f"imputation.market_derivations[{k}].terms[{j}].item: unknown item {t['item']!r}; "
+                                  "accepted: an item of data/raw/market/cost_of_capital.csv")
     new = []
     for d in derivations:
         parts, total, ok = [], 0.0, True

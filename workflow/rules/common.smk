@@ -41,7 +41,7 @@ TABLES = [
 ]
 FIGURES = ["segments", "margins", "eva", "trends"]
 def manifest_inputs(wildcards):
-    files = ["reports/paper.html", "reports/paper.docx", "data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
+    files = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
              "data/processed/market/fx_check.csv",
              "reports/_variables.yml", "reports/tables/computability.md", f"data/processed/{PAPER}/computability.csv"]
     files += expand("reports/tables/{name}.md", name=TABLES)

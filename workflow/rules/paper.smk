@@ -110,6 +110,7 @@ rule render_paper:
     output:
         html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
         docx="reports/paper.docx",
+        pdf="reports/paper.pdf",
     params:
         renderer=config["paper"]["renderer"],
     threads: 1
