@@ -41,15 +41,23 @@ def eligibility(evidence: pd.DataFrame, periods: list[str], currency: str) -> pd
     return reason
 
 
+def key_codes(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per (company, fiscal_year, period, item), in the sort order of the four columns: every later
+    join, sort and group works on this integer instead of four text columns (issue 16)."""
+    return frame.groupby(KEY, sort=True, dropna=False).ngroup().to_numpy()
+
+
 def corroboration(evidence: pd.DataFrame, relative: float) -> pd.Series:
     """For each row, how many rows of the same key *from another URL* agree with its value
-    (two pages of one site repeating a number are one witness, not two). Vectorised as a self-join."""
-    e = evidence[KEY + ["value", "resolution", "url"]].copy()
-    e["_row"] = np.arange(len(e))
-    multi = e[e.duplicated(KEY, keep=False)]
+    (two pages of one site repeating a number are one witness, not two). Vectorised as a self-join on the
+    integer key, only over the keys with several rows."""
+    e = pd.DataFrame({"_k": evidence["_k"].to_numpy() if "_k" in evidence else key_codes(evidence),
+                      "value": evidence["value"].to_numpy(), "resolution": evidence["resolution"].to_numpy(),
+                      "url": evidence["url"].to_numpy(), "_row": np.arange(len(evidence))})
+    multi = e[e.duplicated("_k", keep=False)]
     out = np.zeros(len(e), dtype=int)
     if not multi.empty:
-        pairs = multi.merge(multi, on=KEY, suffixes=("", "_o"))
+        pairs = multi.merge(multi, on="_k", suffixes=("", "_o"))
         pairs = pairs[(pairs["_row"] != pairs["_row_o"]) & (pairs["url"] != pairs["url_o"])]
         allow = pairs["resolution"] + pairs["resolution_o"] + relative * np.maximum(pairs["value"].abs(),
                                                                                      pairs["value_o"].abs())
@@ -62,13 +70,15 @@ def corroboration(evidence: pd.DataFrame, relative: float) -> pd.Series:
 def rank_evidence(evidence: pd.DataFrame, kinds: list[str], doc_types: list[str], relative: float) -> pd.DataFrame:
     """Add the sort keys of the precedence and return the frame sorted best-first within each key."""
     e = evidence.copy()
+    if "_k" not in e:
+        e["_k"] = key_codes(e)
     e["_support"] = -corroboration(e, relative)
     e["_kind_rank"] = e["kind"].map({k: i for i, k in enumerate(kinds)}).fillna(len(kinds))
     newest = pd.to_datetime(e["doc_period_end"].where(e["kind"] == "company_document"), errors="coerce")
     # newest first: sort ascending on minus the days since 1970 (0 for rows that are not company documents)
     e["_doc_age"] = -((newest - pd.Timestamp("1970-01-01")).dt.days.fillna(0.0))
     e["_doc_type_rank"] = e["doc_type"].map({k: i for i, k in enumerate(doc_types)}).fillna(len(doc_types))
-    return e.sort_values(KEY + ["_kind_rank", "_doc_age", "_doc_type_rank", "_support", "resolution", "source_id"],
+    return e.sort_values(["_k", "_kind_rank", "_doc_age", "_doc_type_rank", "_support", "resolution", "source_id"],
                          kind="mergesort")
 
 
@@ -79,20 +89,20 @@ def disagree(a: pd.Series, b: pd.Series, res_a: pd.Series, res_b: pd.Series, rel
 
 
 def refine(ranked: pd.DataFrame, winner: pd.DataFrame) -> pd.DataFrame:
-    """Replace the winner's value by the most precise eligible printing of the same figure (see module doc)."""
+    """Replace the winner's value by the most precise eligible printing of the same figure (see module doc).
+    Works on the integer key `_k` and the precedence position `_pos` of rank_evidence/choose_values."""
     w = winner.assign(precedence_source_id=winner["source_id"])
-    cand = ranked.merge(w[KEY + ["value", "resolution", "kind"]].rename(
-        columns={"value": "_wv", "resolution": "_wr", "kind": "_wk"}), on=KEY)
-    same = (cand["value"] - cand["_wv"]).abs() <= cand["resolution"] + cand["_wr"] + 1e-9
-    better = cand[same & (cand["resolution"] < cand["_wr"])]
+    by_k = w.set_index("_k")
+    wv, wr = ranked["_k"].map(by_k["value"]), ranked["_k"].map(by_k["resolution"])
+    same = (ranked["value"] - wv).abs() <= ranked["resolution"] + wr + 1e-9
+    better = ranked[same & (ranked["resolution"] < wr)]
     if better.empty:
         return w
     # among equally precise printings, the one the precedence ranks first
-    best = better.sort_values(KEY + ["resolution", "_pos"], kind="mergesort").drop_duplicates(KEY)
-    best = best.drop(columns=["_wv", "_wr", "_wk"]).merge(w[KEY + ["precedence_source_id"]], on=KEY)
-    keep = w.merge(best[KEY].assign(_r=True), on=KEY, how="left")
-    keep = keep[keep["_r"].isna()].drop(columns="_r")
-    return pd.concat([keep, best[keep.columns]], ignore_index=True).sort_values(KEY).reset_index(drop=True)
+    best = better.sort_values(["_k", "resolution", "_pos"], kind="mergesort").drop_duplicates("_k")
+    best = best.assign(precedence_source_id=best["_k"].map(by_k["precedence_source_id"]))
+    keep = w[~w["_k"].isin(best["_k"])]
+    return pd.concat([keep, best[keep.columns]], ignore_index=True).sort_values("_k").reset_index(drop=True)
 
 
 def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, kinds: list[str],
@@ -103,39 +113,41 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     (next eligible source by precedence) and how many eligible sources agree with the choice.
     conflicts: every other source (eligible or not, same currency) whose value disagrees with the chosen
     one beyond rounding + relative_tolerance, with both values.
+    Every join, sort and count runs on one integer key per (company, fiscal_year, period, item) and on the raw
+    row number, never on the four text columns (issue 16).
     """
     e = evidence.reset_index(drop=True)
     e["exclusion"] = eligibility(e, periods, currency)
+    e["_k"], e["_row"] = key_codes(e), np.arange(len(e))
     ok = rank_evidence(e[e["exclusion"] == ""], kinds, doc_types, relative_tolerance)
-    ok["_pos"] = ok.groupby(KEY).cumcount()
-    winner = ok[ok["_pos"] == 0]
-    chosen = refine(ok, winner)
-    rest = ok.merge(chosen[KEY + ["source_id"]].assign(_c=True), on=KEY + ["source_id"], how="left")
-    rest = rest[rest["_c"].isna()].drop(columns="_c")
-    rest["_pos"] = rest.groupby(KEY).cumcount()
-    runner = rest[rest["_pos"] == 0][KEY + ["source_id", "value", "kind"]].rename(
-        columns={"source_id": "runner_up_source_id", "value": "runner_up_value", "kind": "runner_up_kind"})
-    panel = chosen.merge(runner, on=KEY, how="left")
-    ref = chosen[KEY + ["value", "resolution", "source_id"]].rename(
-        columns={"value": "chosen_value", "resolution": "chosen_resolution", "source_id": "chosen_source_id"})
-    comp = e[(e["exclusion"] == "") | e["exclusion"].str.startswith("unreliable")].merge(ref, on=KEY, how="inner")
+    ok["_pos"] = ok.groupby("_k").cumcount()
+    chosen = refine(ok, ok[ok["_pos"] == 0])
+    ck = chosen.set_index("_k")
+    rest = ok[~ok["_row"].isin(chosen["_row"])]
+    runner = rest[rest.groupby("_k").cumcount() == 0].set_index("_k")
+    panel = chosen.assign(runner_up_source_id=chosen["_k"].map(runner["source_id"]),
+                          runner_up_value=chosen["_k"].map(runner["value"]),
+                          runner_up_kind=chosen["_k"].map(runner["kind"]))
+    unreliable = e["exclusion"].str.startswith("unreliable").to_numpy(dtype=bool)
+    comp = e[((e["exclusion"] == "").to_numpy() | unreliable) & e["_k"].isin(chosen["_k"]).to_numpy()]
+    comp = comp.assign(chosen_value=comp["_k"].map(ck["value"]), chosen_resolution=comp["_k"].map(ck["resolution"]),
+                       chosen_source_id=comp["_k"].map(ck["source_id"]))
     comp = comp[comp["source_id"] != comp["chosen_source_id"]]
     comp["agrees"] = ~disagree(comp["value"], comp["chosen_value"], comp["resolution"], comp["chosen_resolution"],
                                relative_tolerance)
-    n_ok = ok.groupby(KEY).size().rename("n_sources")
-    n_agree = comp[comp["exclusion"] == ""].groupby(KEY)["agrees"].sum().rename("n_agreeing")
-    panel = panel.merge(n_ok, on=KEY, how="left").merge(n_agree, on=KEY, how="left")
-    panel["n_agreeing"] = panel["n_agreeing"].fillna(0).astype(int)
+    panel["n_sources"] = panel["_k"].map(ok.groupby("_k").size())
+    panel["n_agreeing"] = panel["_k"].map(comp[comp["exclusion"] == ""].groupby("_k")["agrees"].sum()).fillna(0)
+    panel["n_agreeing"] = panel["n_agreeing"].astype(int)
     conflicts = comp[~comp["agrees"]].copy().assign(note="")
     # keys where every source is flagged (no value chosen): a recorded contradiction is still listed, each source
     # against the lowest source id of the key, so that it is never hidden by the absence of a choice
-    flagged = e[e["exclusion"].str.startswith("unreliable")]
-    unchosen = flagged.merge(chosen[KEY].assign(_c=True), on=KEY, how="left")
-    unchosen = unchosen[unchosen["_c"].isna()].drop(columns="_c").sort_values(KEY + ["source_id"])
+    flagged = e[unreliable]
+    unchosen = flagged[~flagged["_k"].isin(chosen["_k"])].sort_values(["_k", "source_id"])
     if not unchosen.empty:
-        ref = unchosen.drop_duplicates(KEY)[KEY + ["value", "resolution", "source_id"]].rename(
-            columns={"value": "chosen_value", "resolution": "chosen_resolution", "source_id": "chosen_source_id"})
-        pairs = unchosen.merge(ref, on=KEY)
+        ref = unchosen.drop_duplicates("_k").set_index("_k")
+        pairs = unchosen.assign(chosen_value=unchosen["_k"].map(ref["value"]),
+                                chosen_resolution=unchosen["_k"].map(ref["resolution"]),
+                                chosen_source_id=unchosen["_k"].map(ref["source_id"]))
         pairs = pairs[pairs["source_id"] != pairs["chosen_source_id"]]
         pairs = pairs[disagree(pairs["value"], pairs["chosen_value"], pairs["resolution"], pairs["chosen_resolution"],
                                relative_tolerance)]
@@ -143,25 +155,21 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
         conflicts = pd.concat([conflicts, pairs], ignore_index=True)
     conflicts["difference"] = conflicts["value"] - conflicts["chosen_value"]
     conflicts["relative_difference"] = conflicts["difference"] / conflicts["chosen_value"].abs().replace(0, np.nan)
-    n_conf = conflicts[conflicts["exclusion"] == ""].groupby(KEY).size().rename("n_conflicting")
-    panel = panel.merge(n_conf, on=KEY, how="left")
-    panel["n_conflicting"] = panel["n_conflicting"].fillna(0).astype(int)
+    panel["n_conflicting"] = panel["_k"].map(conflicts[conflicts["exclusion"] == ""].groupby("_k").size()).fillna(0)
+    panel["n_conflicting"] = panel["n_conflicting"].astype(int)
     panel_cols = KEY + ["statement", "quantity", "value", "canonical_unit", "resolution", "value_printed", "unit",
                         "source_id", "kind", "document", "url", "raw_file", "raw_row", "precedence_source_id",
                         "n_sources", "n_agreeing",
                         "n_conflicting", "runner_up_source_id", "runner_up_value", "runner_up_kind"]
     other = {"value": "other_value", "source_id": "other_source_id", "kind": "other_kind",
              "reliability_flag": "other_reliability_flag", "document": "other_document"}
-    conflicts = conflicts.rename(columns=other)
+    conflicts = conflicts.rename(columns=other).sort_values(["_k", "other_source_id"])
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
                            "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
                            "other_document", "note"]
-    status = e[KEY + ["source_id"]].copy()
-    status["status"] = np.where(e["exclusion"] != "", "excluded: " + e["exclusion"], "eligible")
-    is_chosen = status.merge(chosen[KEY + ["source_id"]].assign(_c=True), on=KEY + ["source_id"],
-                             how="left")["_c"].fillna(False).astype(bool).to_numpy()
-    status.loc[is_chosen, "status"] = "chosen"
-    ev = e.drop(columns=["exclusion"]).merge(status, on=KEY + ["source_id"], how="left")
-    return (panel[panel_cols].sort_values(KEY).reset_index(drop=True),
-            conflicts[conflict_cols].sort_values(KEY + ["other_source_id"]).reset_index(drop=True),
-            ev.sort_values(KEY + ["source_id"]).reset_index(drop=True))
+    status = np.where(e["exclusion"] != "", "excluded: " + e["exclusion"], "eligible").astype(object)
+    status[chosen["_row"].to_numpy()] = "chosen"
+    ev = e.drop(columns=["exclusion"]).assign(status=status).sort_values(["_k", "source_id"])
+    return (panel[panel_cols].reset_index(drop=True),
+            conflicts[conflict_cols].reset_index(drop=True),
+            ev.drop(columns=["_k", "_row"]).reset_index(drop=True))
