@@ -64,6 +64,7 @@ def main(smk) -> None:
     v.update(R.fx_variables(fx, change))
     v.update(R.mva_variables(mva))
     v.update(R.robustness_variables(robust, method))
+    v["abstract"] = R.abstract_md(ratios, trends, summary, robust, claims, cov, method, n_raw, smk.params.company_name)
     # values are data: written as literal Markdown text (xpm.report.md_text), never as markup or shortcodes
     write_yaml({k: R.md_text(x) for k, x in v.items()}, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))
