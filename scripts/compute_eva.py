@@ -15,7 +15,7 @@ def main(smk) -> None:
     s.insert(3, "headline", s["method"] == cfg["method"])
     write_table(b, smk.output.buildup)
     write_table(s, smk.output.summary)
-    write_table(sensitivity(panel, market, wacc, cfg), smk.output.sensitivity)
+    write_table(sensitivity(panel, market, wacc, cfg, b), smk.output.sensitivity)
     long, summary = robustness(panel, market, dict(smk.params.wacc), cfg, dict(smk.params.imputation),
                                list(smk.params.identities), read_reference(smk.input.catalogue))
     write_table(long, smk.output.robustness_long)

@@ -139,3 +139,18 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     after = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     assert after.loc[after.headline, "method"].unique().tolist() == ["stern_stewart"]
     assert before.loc[before.headline, "method"].unique().tolist() == ["residual_income"]
+
+
+def test_every_rule_declares_its_resources_and_the_slurm_profile_has_no_placeholders():
+    import re
+
+    for f in (ROOT / "workflow/rules").glob("*.smk"):
+        text = f.read_text(encoding="utf-8")
+        for m in re.finditer(r"^rule (\w+):(.*?)(?=^rule |\Z)", text, flags=re.S | re.M):
+            body = m.group(2)
+            for key in ("threads:", "mem_mb=", "runtime=", "log:"):
+                assert key in body, f"{f.name}: rule {m.group(1)} declares no {key.rstrip(':=')}"
+    profile = yaml.safe_load((ROOT / "workflow/profiles/slurm/config.yaml").read_text())
+    res = profile["default-resources"]
+    assert "slurm_account" not in res and "slurm_partition" not in res      # the cluster's defaults apply
+    assert res["runtime"] > 0 and res["mem_mb"] > 0

@@ -72,6 +72,7 @@ rule clean_panel:
     threads: 1
     resources:
         mem_mb=1000,
+        runtime=10,
     conda:
         "../envs/pipeline.yaml"
     script:
