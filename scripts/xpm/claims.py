@@ -23,7 +23,9 @@ def series(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
 
 
 def fmt(v: float) -> str:
-    return f"{v:,.1f}"
+    from .report import num
+
+    return num(v, 1)
 
 
 def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, str]:
@@ -43,6 +45,10 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
         return f"{share:.0%} of ratio-years computable", verdict, (
             f"computable ratio-years by group, FY{y0}-FY{y1}: {text}; the rest lack sourced balance-sheet items")
     s = series(tables, claim["table"], claim["key"])
+    through = claim.get("data_through")
+    if through is not None and pd.notna(through) and str(through).strip():
+        # judge the claim on the years its study could see (its data end), not on later years
+        s = s[s.index <= int(float(through))]
     year = int(claim["fiscal_year"]) if pd.notna(claim["fiscal_year"]) and str(claim["fiscal_year"]).isdigit() else None
     if kind == "coverage":
         n = int(claim["asserted"])
@@ -104,6 +110,16 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
             return f"{g:.1f}%", SUPPORTED if g < 0 else CONTRADICTED, f"FY{year - 1} {fmt(s[year - 1])} -> FY{year} {fmt(s[year])}"
         have = ", ".join(f"FY{y}" for y in s.index) or "no year"
         return "", UNCHECKABLE, f"needs FY{year - 1} and FY{year}; sourced: {have}"
+    if kind == "steady_rise":
+        if len(s) < 2:
+            return "", UNCHECKABLE, "fewer than two years with data"
+        ch = s.diff().dropna()
+        falls = ch[ch < 0]
+        ours = f"FY{s.index.min()} {fmt(s.iloc[0])} -> FY{s.index.max()} {fmt(s.iloc[-1])}"
+        if not falls.empty:
+            return ours, CONTRADICTED, "fell in " + ", ".join(
+                f"FY{y} ({fmt(s[y - 1]) if (y - 1) in s.index else '?'} -> {fmt(s[y])})" for y in falls.index)
+        return ours, SUPPORTED, f"rose in every one of the {len(ch)} year-on-year changes"
     raise ValueError(f"claims.csv: unknown check {kind!r} for claim {claim['claim_id']}")
 
 
