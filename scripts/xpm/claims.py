@@ -15,6 +15,8 @@ import pandas as pd
 from .series import series_from
 
 SUPPORTED, CONTRADICTED, UNCHECKABLE = "supported", "contradicted", "not checkable with our data"
+# an item that describes what a study analysed, not a statement about Xiaomi: listed with what we computed
+METHOD = "not a claim (the study's method)"
 
 
 def series(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
@@ -33,6 +35,18 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
     kind = claim["check"]
     if kind == "none":
         return "", UNCHECKABLE, claim["reason_if_unchecked"]
+    if kind == "method":
+        if pd.isna(claim["key"]) or not str(claim["key"]).strip():
+            return "", METHOD, claim["reason_if_unchecked"]
+        r = tables["ratios"]
+        y0, y1 = (int(x) for x in str(claim["fiscal_year"]).split("-"))
+        groups = str(claim["key"]).split(",")
+        sub = r[r["group"].isin(groups) & r["fiscal_year"].between(y0, y1)]
+        per = sub.groupby("group")["value"].apply(lambda v: f"{v.notna().sum()}/{len(v)}")
+        text = "; ".join(f"{g.replace('_', ' ')}: {per.get(g, '0/0')}" for g in groups)
+        return f"{sub['value'].notna().mean():.0%} of ratio-years computable", METHOD, (
+            f"computable ratio-years FY{y0}-FY{y1}: {text}" + (f"; {claim['reason_if_unchecked']}"
+                                                                if pd.notna(claim["reason_if_unchecked"]) else ""))
     if kind == "coverage_groups":
         r = tables["ratios"]
         y0, y1 = (int(x) for x in str(claim["fiscal_year"]).split("-"))

@@ -92,9 +92,9 @@ def check_claim_keys(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], file
     known = {"panel": set(items), "ratios": set(tables["ratios"]["ratio"]), "eva": set(tables["eva"].columns)}
     groups = set(tables["ratios"]["group"])
     for k, (_, c) in enumerate(claims.iterrows(), start=2):
-        if c["check"] == "none":
+        if c["check"] == "none" or (c["check"] == "method" and (pd.isna(c["key"]) or not str(c["key"]).strip())):
             continue
-        if c["check"] == "coverage_groups":
+        if c["check"] in ("coverage_groups", "method"):
             bad = [g for g in str(c["key"]).split(",") if g not in groups]
             if bad:
                 raise InputError(file, "unknown ratio group", row=k, column="key",

@@ -561,6 +561,7 @@ def abstract_md(ratios: pd.DataFrame, trends: pd.DataFrame, summary: pd.DataFram
         sent += (f"; its sign holds under every alternative method choice in {n_rob} of {len(rb)} years; "
                  f"in FY{int(h['fiscal_year'].iloc[-1])} it was RMB {num(h['eva'].iloc[-1], 0)} million.")
         parts.append(sent)
+    claims = claims[~claims["verdict"].str.startswith("not a claim")]
     if len(claims):
         n_sup = int((claims["verdict"] == "supported").sum())
         n_con = int((claims["verdict"] == "contradicted").sum())
