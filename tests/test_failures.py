@@ -218,12 +218,16 @@ def test_data_text_is_shown_as_text_and_the_build_needs_no_network(tmp_path):
     secret.write_text("TOP-SECRET-7c1f", encoding="utf-8")
     work = copy_repo(tmp_path / "p")
     claims = work / "data/raw/claims/claims.csv"
-    payload = " ".join(PAYLOADS).replace("SECRET", str(secret)).replace('"', '""')
-    lines = claims.read_text(encoding="utf-8").splitlines()
-    cells = lines[1].split(",")
-    cells[3] = f'"{payload}"' + cells[3]
-    lines[1] = ",".join(cells)
-    claims.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(claims.read_text(encoding="utf-8"))))
+    rows[0]["quantity"] = " ".join(PAYLOADS).replace("SECRET", str(secret)) + " " + rows[0]["quantity"]
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    claims.write_text(out.getvalue(), encoding="utf-8")
     r = subprocess.run(["unshare", "-n", sys.executable, "-m", "snakemake", "--cores", "2"], cwd=work,
                        capture_output=True, text=True, timeout=900, env=no_network_env())
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]

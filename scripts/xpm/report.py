@@ -434,6 +434,7 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     for verdict, key in (("supported", "n_claims_supported"), ("contradicted", "n_claims_contradicted")):
         v[key] = str(int((claims["verdict"] == verdict).sum()))
     v["n_claims_uncheckable"] = str(int(claims["verdict"].str.startswith("not checkable").sum()))
+    v["n_claims_methods"] = str(int(claims["verdict"].str.startswith("not a claim").sum()))
     return v
 
 
