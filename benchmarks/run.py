@@ -36,8 +36,8 @@ from xpm.identities import check_identities  # noqa: E402
 from xpm.ratios import compute_ratios  # noqa: E402
 from xpm.select import choose_values  # noqa: E402
 
-# `--quiet` takes an optional value: give it one, so that a target after it is never read as that value
-SNAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all"]
+# `--quiet` takes any number of values: `--quiet=all` gives it exactly one, so that a target after it is a target
+SNAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet=all"]
 KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
 DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
 ITEMS = ["revenue", "cost_of_sales", "gross_profit", "operating_profit", "profit_before_tax", "income_tax_expense",
