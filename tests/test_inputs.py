@@ -261,7 +261,7 @@ def test_computability_strict_vs_tiered(built):
     assert t.loc["current_ratio", "n_tiered"] > t.loc["current_ratio", "n_strict"]
     assert "2023" in t.loc["wacc", "gained"]
     md = (built / "reports/tables/computability.md").read_text(encoding="utf-8")
-    assert "| solvency | current_ratio |" in md
+    assert "| Solvency | Current ratio |" in md
 
 
 def test_strict_mode_reproduces_the_gaps_without_imputation(tmp_path):

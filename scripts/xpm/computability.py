@@ -15,6 +15,7 @@ import pandas as pd
 from .derive import add_derived, derive_from_identities, strict_panel
 from .eva import compute_eva, compute_wacc, eva_summary
 from .ratios import compute_ratios
+from .report import label
 
 EVA_METHODS = ("simple", "sasac", "stern_stewart")
 
@@ -106,5 +107,5 @@ def computability_markdown(table: pd.DataFrame, first: int, last: int) -> str:
         s = f"{r.n_strict} ({r.strict})" if r.n_strict else "0"
         t = f"{r.n_tiered} ({r.tiered})" if r.n_tiered else "0"
         need = str(r.tiered_gaps_need).replace("|", "\\|") or "–"
-        lines.append(f"| {r.group.replace('_', ' ')} | {r.series} | {s} | {t} | {r.gained or '–'} | {need} |")
+        lines.append(f"| {label(r.group)} | {label(r.series)} | {s} | {t} | {r.gained or '–'} | {need} |")
     return "\n".join(lines) + "\n"

@@ -109,7 +109,41 @@ RATIO_LABELS = {
     "inventory_days": "Inventory days", "receivables_turnover": "Receivables turnover",
     "receivable_days": "Receivable days", "payable_days": "Payable days",
     "cash_conversion_cycle": "Cash conversion cycle (days)", "total_asset_turnover": "Total asset turnover",
+    "revenue_growth": "Revenue growth %", "gross_profit_growth": "Gross profit growth %",
+    "operating_profit_growth": "Operating profit growth %", "profit_for_year_growth": "Profit for the year growth %",
+    "adjusted_net_profit_growth": "Adjusted net profit growth %", "total_assets_growth": "Total assets growth %",
+    "total_equity_growth": "Total equity growth %", "cfo_to_net_profit": "Operating cash flow / profit",
+    "accruals_ratio": "Accruals / average total assets %", "non_operating_share_of_pbt": "Non-operating share of profit before tax %",
+    "fair_value_share_of_pbt": "Fair-value gains share of profit before tax %",
+    "adjusted_minus_ifrs_profit": "Adjusted minus IFRS profit (RMB m)",
+    "adjusted_gap_to_revenue": "Adjusted-IFRS profit gap / revenue %",
+    "cost_of_sales_to_revenue": "Cost of sales / revenue %", "rd_expenses_to_revenue": "R&D expenses / revenue %",
+    "selling_marketing_expenses_to_revenue": "Selling and marketing expenses / revenue %",
+    "administrative_expenses_to_revenue": "Administrative expenses / revenue %",
+    "segment_share_smartphones": "Smartphones share of revenue %", "segment_share_iot_lifestyle": "IoT and lifestyle share of revenue %",
+    "segment_share_internet_services": "Internet services share of revenue %", "segment_share_others": "Others share of revenue %",
+    "segment_share_smart_ev_new_initiatives": "Smart EV and new initiatives share of revenue %",
+    "segment_share_smartphone_x_aiot": "Smartphone x AIoT share of revenue %",
+    "segment_gross_margin_smartphones": "Smartphones gross margin %",
+    "segment_gross_margin_iot_lifestyle": "IoT and lifestyle gross margin %",
+    "segment_gross_margin_internet_services": "Internet services gross margin %",
+    "segment_gross_margin_smart_ev_new_initiatives": "Smart EV and new initiatives gross margin %",
+    "internet_revenue_per_user": "Internet revenue per MIUI user (RMB)", "rd_intensity": "R&D intensity %",
+    "overseas_revenue_share": "Overseas share of revenue %",
+    "wacc": "WACC %",
 }
+# the EVA methods by name, as the paper writes them
+METHOD_LABELS = {"residual_income": "Residual income", "simple": "Simple EVA", "sasac": "SASAC EVA",
+                 "stern_stewart": "Stern Stewart EVA"}
+GROUP_LABELS = {"profitability": "Profitability", "solvency": "Solvency", "operating_capacity": "Operating capacity",
+                "growth": "Growth", "profit_quality": "Profit quality", "cost_structure": "Cost structure",
+                "profit_model": "Profit model", "cost of capital": "Cost of capital", "eva": "EVA"}
+
+
+def label(name: str) -> str:
+    """The reader's name of a ratio, method or group (the code name only where no label exists)."""
+    return RATIO_LABELS.get(name) or METHOD_LABELS.get(name) or GROUP_LABELS.get(name) or name.replace("_", " ")
+
 
 
 def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
@@ -180,7 +214,8 @@ def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
         s = summary[summary["method"] == method].set_index("fiscal_year")
         est = marks_of(s)
         for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
-            rows.append([method, label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, "")) for y in years])
+            rows.append([METHOD_LABELS[method], label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, ""))
+                                                           for y in years])
     return pipe_table(pd.DataFrame(rows, columns=["Method", "Measure"] + [str(y) for y in years]), "ll" + "r" * len(years))
 
 
@@ -464,7 +499,8 @@ def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> str:
     if s.empty:
         return pipe_table(pd.DataFrame({"Note": ["no method has an EVA in any year"]}))
     desc = scenarios.drop_duplicates("scenario")
-    out = pd.DataFrame({"Method": s["method"], "FY": s["fiscal_year"], "EVA RMB m": [num(v, 0) for v in s["base"]],
+    out = pd.DataFrame({"Method": s["method"].map(label), "FY": s["fiscal_year"],
+                        "EVA RMB m": [num(v, 0) for v in s["base"]],
                         "Lowest": [num(v, 0) for v in s["min"]], "Highest": [num(v, 0) for v in s["max"]],
                         "Scenarios with a value": [f"{a} of {b}" for a, b in zip(s["n_scenarios"], s["n_total"])],
                         "Sign": s["sign"]})

@@ -115,7 +115,7 @@ rule computability:
         panel=f"data/processed/{PAPER}/panel.csv",
         market="data/processed/market/cost_of_capital.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("quantity", "market", "eva", "ratios", "derive", "computability"),
+        lib=lib("quantity", "market", "eva", "ratios", "derive", "computability", "report"),
     output:
         table=f"data/processed/{PAPER}/computability.csv",
         markdown=report(
