@@ -4,7 +4,7 @@ import os
 import pandas as pd
 
 from xpm.coverage import coverage_table
-from xpm.derive import add_derived, derive_from_identities, validate_imputation
+from xpm.derive import panel_in_mode, validate_imputation
 from xpm.errors import ConfigError, InputError
 from xpm.plausibility import check_bounds, check_full_years, check_source_ids, read_waivers
 from xpm.estimates import add_estimates, fx_estimate_table, is_estimate
@@ -45,9 +45,7 @@ def main(smk) -> None:
     except ConfigError as e:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None
-    derived = derive_from_identities(panel, list(smk.params.identities), list(imp["derived_identities"]), catalogue)
-    if imp["mode"] == "tiered":
-        panel = add_derived(panel, derived)
+    panel = panel_in_mode(panel, imp["mode"], list(smk.params.identities), imp["derived_identities"], catalogue)
     cov = coverage_table(panel, catalogue, smk.wildcards.company, list(smk.params.years),
                          list(smk.params.statements))
     write_table(panel, smk.output.panel)

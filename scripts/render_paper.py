@@ -25,9 +25,12 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
     pandoc's Typst output compiled by the `typst` wheel (no LaTeX), in a temporary folder holding only the
     document and the declared figures."""
     base = qmd.parent
-    plain = qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
+
+    def md_of(numbered: bool) -> str:
+        return qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel), caption_numbers=numbered)
+
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
-    md = embed_figures(plain, images)
+    md = embed_figures(md_of(True), images)
     # relative to the paper's folder (pandoc runs there): no absolute path of the build machine ends up in the
     # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
     os.environ["SOURCE_DATE_EPOCH"] = "0"
@@ -44,7 +47,8 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
         word = Path(tmp) / "paper.docx"
         pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(word), cworkdir=str(base), extra_args=common)
         write_bytes(docx, word.read_bytes())
-        write_bytes(pdf, typst_pdf(plain, images, Path(tmp) / "typst", common, base))
+        # Typst numbers tables and figures itself: its captions come unnumbered
+        write_bytes(pdf, typst_pdf(md_of(False), images, Path(tmp) / "typst", common, base))
 
 
 def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], base: Path) -> bytes:
@@ -52,11 +56,6 @@ def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], 
     root), the creation timestamp is fixed (byte-identical rebuilds) and the PDF is A4 with small table text."""
     import typst
 
-    import re
-
-    # Typst numbers tables and figures itself, in the same order: drop the fallback's own "Table N: " prefixes
-    md = re.sub(r"^: Table \d+: ", ": ", md, flags=re.M)
-    md = re.sub(r"!\[Figure \d+: ", "![", md)
     work.mkdir()
     for rel, data in images.items():
         (work / rel).parent.mkdir(parents=True, exist_ok=True)

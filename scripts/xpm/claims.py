@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .series import series_from
 
 SUPPORTED, CONTRADICTED, UNCHECKABLE = "supported", "contradicted", "not checkable with our data"
@@ -158,3 +159,25 @@ def audit_claims(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Da
         rows.append({"claim_id": c["claim_id"], "study": c["study"], "wording": c["wording"], "quantity": c["quantity"],
                      "our_value": ours, "verdict": verdict, "reason": reason, "check": c["check"]})
     return pd.DataFrame(rows)
+
+
+def check_claim_keys(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], file: str, items: set[str]) -> None:
+    """Refuse a claim whose table or key names nothing the pipeline knows (a typo would make it 'not checkable'):
+    panel keys against the item catalogue, ratio keys against the ratios computed, EVA keys against eva.csv."""
+    known = {"panel": set(items), "ratios": set(tables["ratios"]["ratio"]), "eva": set(tables["eva"].columns)}
+    groups = set(tables["ratios"]["group"])
+    for k, (_, c) in enumerate(claims.iterrows(), start=2):
+        if c["check"] == "none" or (c["check"] == "method" and (pd.isna(c["key"]) or not str(c["key"]).strip())):
+            continue
+        if c["check"] in ("coverage_groups", "method"):
+            bad = [g for g in str(c["key"]).split(",") if g not in groups]
+            if bad:
+                raise InputError(file, "unknown ratio group", row=k, column="key",
+                                 expected=" | ".join(sorted(groups)), found=",".join(bad))
+            continue
+        if c["table"] not in known:
+            raise InputError(file, "unknown table", row=k, column="table", expected=" | ".join(known), found=c["table"])
+        if c["key"] not in known[c["table"]]:
+            raise InputError(file, f"unknown key for table {c['table']}", row=k, column="key",
+                             expected=f"a name in the {c['table']} table (e.g. "
+                                      f"{', '.join(sorted(known[c['table']])[:4])}, ...)", found=c["key"])

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from .derive import add_derived, derive_from_identities, strict_panel
+from .derive import panel_in_mode
 from .eva import compute_eva, compute_wacc, eva_summary
 from .ratios import compute_ratios
 from .report import label
@@ -57,10 +57,9 @@ def _series_years(frame: pd.DataFrame, key: list[str], value: str) -> pd.DataFra
 def both_modes(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, catalogue: pd.DataFrame) -> dict:
     """Outputs (ratios, wacc, eva summary) in each mode: {'strict': (...), 'tiered': (...)}."""
     imp = cfg["imputation"]
-    base = strict_panel(panel)
-    derived = derive_from_identities(base, cfg["cleaning"]["identities"], list(imp["derived_identities"]), catalogue)
     out = {}
-    for mode, p in (("strict", base), ("tiered", add_derived(base, derived))):
+    for mode in ("strict", "tiered"):
+        p = panel_in_mode(panel, mode, cfg["cleaning"]["identities"], imp["derived_identities"], catalogue)
         imp_m = {**imp, "mode": mode}
         r = compute_ratios(p, float(cfg["ratios"]["roic_tax_rate_percent"]) / 100.0)
         w = compute_wacc(p, market, dict(cfg["wacc"]), imp_m)

@@ -113,3 +113,13 @@ def strict_panel(panel: pd.DataFrame) -> pd.DataFrame:
     if "basis" not in panel:
         return panel
     return panel[panel["basis"] != BASIS_DERIVED].reset_index(drop=True)
+
+
+def panel_in_mode(panel: pd.DataFrame, mode: str, identities: list[dict], names: list[str],
+                  catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The panel of an imputation mode, from a panel of either mode: strict drops the derived rows, tiered adds
+    every value the named identities derive from the reported ones (the one place that applies the mode)."""
+    base = strict_panel(panel)
+    if mode == "strict":
+        return base
+    return add_derived(base, derive_from_identities(base, identities, list(names), catalogue))

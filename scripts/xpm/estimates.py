@@ -40,6 +40,14 @@ def is_estimate(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(False, index=frame.index)
 
 
+def tiers_in(labels) -> set[str]:
+    """The imputation tiers named in an `estimate_inputs` string (each label starts with its tier:
+    'fx_estimate total_equity FY2021; carried beta FY2019 (vintage 2023)') or in a panel `basis`."""
+    if labels is None or (isinstance(labels, float) and pd.isna(labels)):
+        return set()
+    return {part.split(" ")[0] for part in str(labels).split("; ") if part} - {BASIS_REPORTED}
+
+
 def _hkd_candidates(evidence: pd.DataFrame, items: list[str], from_currency: str, period: str) -> pd.DataFrame:
     e = evidence
     ok = ((e["currency"] == from_currency) & (e["quantity"] == "money") & (e["period"] == period)

@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 COLUMNS = ["source_id", "item", "year", "value", "unit", "url", "evidence", "ledger_ref"]
 _SUFFIX = {"B": 1e9, "T": 1e12, "M": 1e6}
@@ -113,8 +113,6 @@ def derive_market(market: pd.DataFrame, derivations: list[dict]) -> pd.DataFrame
     for k, d in enumerate(derivations):
         for j, t in enumerate(d["terms"]):
             if t["item"] not in known:
-                from .errors import ConfigError
-
                 raise ConfigError(f"imputation.market_derivations[{k}].terms[{j}].item: unknown item {t['item']!r}; "
                                   "accepted: an item of data/raw/market/cost_of_capital.csv")
     new = []

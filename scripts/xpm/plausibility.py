@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .extract import read_csv_strict
 
 WAIVER_COLUMNS = ["source_id", "item", "fiscal_year", "reason"]
 NONNEGATIVE_QUANTITIES = ("count", "units", "users")
@@ -46,8 +47,6 @@ def check_full_years(evidence: pd.DataFrame, years: list[int], company: str) -> 
 def read_waivers(text: str | None, file: str) -> pd.DataFrame:
     if not text:
         return pd.DataFrame(columns=WAIVER_COLUMNS)
-    from .extract import read_csv_strict
-
     rows = []
     for lineno, r in read_csv_strict(text, file, WAIVER_COLUMNS):
         if not r["reason"].strip():
@@ -84,25 +83,3 @@ def check_bounds(evidence: pd.DataFrame, catalogue: pd.DataFrame, waivers: pd.Da
             raise InputError(r["raw_file"], f"implausible value for {r['item']}", row=int(r["raw_row"]), column="value",
                              expected=expected + "; waive it in bound_waivers.csv with a reason if it is right",
                              found=r["value_printed"])
-
-
-def check_claim_keys(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], file: str, items: set[str]) -> None:
-    """Refuse a claim whose table or key names nothing the pipeline knows (a typo would make it 'not checkable'):
-    panel keys against the item catalogue, ratio keys against the ratios computed, EVA keys against eva.csv."""
-    known = {"panel": set(items), "ratios": set(tables["ratios"]["ratio"]), "eva": set(tables["eva"].columns)}
-    groups = set(tables["ratios"]["group"])
-    for k, (_, c) in enumerate(claims.iterrows(), start=2):
-        if c["check"] == "none" or (c["check"] == "method" and (pd.isna(c["key"]) or not str(c["key"]).strip())):
-            continue
-        if c["check"] in ("coverage_groups", "method"):
-            bad = [g for g in str(c["key"]).split(",") if g not in groups]
-            if bad:
-                raise InputError(file, "unknown ratio group", row=k, column="key",
-                                 expected=" | ".join(sorted(groups)), found=",".join(bad))
-            continue
-        if c["table"] not in known:
-            raise InputError(file, "unknown table", row=k, column="table", expected=" | ".join(known), found=c["table"])
-        if c["key"] not in known[c["table"]]:
-            raise InputError(file, f"unknown key for table {c['table']}", row=k, column="key",
-                             expected=f"a name in the {c['table']} table (e.g. "
-                                      f"{', '.join(sorted(known[c['table']])[:4])}, ...)", found=c["key"])

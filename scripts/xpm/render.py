@@ -40,8 +40,9 @@ def resolve_shortcodes(text: str, variables: dict, read: Callable[[str], str], d
     return SHORTCODE.sub(sub, text)
 
 
-def number_crossrefs(text: str) -> tuple[str, dict[str, str]]:
-    """Number tables and figures in order of appearance and resolve @-references."""
+def number_crossrefs(text: str, caption_numbers: bool = True) -> tuple[str, dict[str, str]]:
+    """Number tables and figures in order of appearance and resolve @-references. caption_numbers=False leaves
+    the captions unnumbered, for a writer that numbers tables and figures itself (Typst), in the same order."""
     labels: dict[str, str] = {}
     counters = {"tbl": 0, "fig": 0}
     events = sorted([(m.start(), "tbl", m.group(2)) for m in TBL_CAPTION.finditer(text)]
@@ -53,8 +54,10 @@ def number_crossrefs(text: str) -> tuple[str, dict[str, str]]:
         labels[label] = f"{'Table' if kind == 'tbl' else 'Figure'} {counters[kind]}"
 
     # pandoc (>= 3) keeps the {#tbl-x} attribute of a caption as the table's id
-    text = TBL_CAPTION.sub(lambda m: f": {labels[m.group(2)]}: {m.group(1)} {{#{m.group(2)}}}", text)
-    text = FIG.sub(lambda m: f"![{labels[m.group(3)]}: {m.group(1)}]({m.group(2)}){{#{m.group(3)}{m.group(4)}}}", text)
+    if caption_numbers:
+        text = TBL_CAPTION.sub(lambda m: f": {labels[m.group(2)]}: {m.group(1)} {{#{m.group(2)}}}", text)
+        text = FIG.sub(lambda m: f"![{labels[m.group(3)]}: {m.group(1)}]({m.group(2)}){{#{m.group(3)}{m.group(4)}}}",
+                       text)
 
     def ref(m: re.Match) -> str:
         label = m.group(1)
@@ -83,10 +86,10 @@ def embed_figures(md: str, figures: dict[str, bytes]) -> str:
     return IMAGE.sub(sub, md)
 
 
-def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str]) -> str:
+def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str], caption_numbers: bool = True) -> str:
     """The whole fallback transformation."""
     md = resolve_shortcodes(text, variables, read)
-    md, _ = number_crossrefs(md)
+    md, _ = number_crossrefs(md, caption_numbers)
     left = re.search(r"\{\{<[^>]*>\}\}", md)
     if left:
         raise ValueError(f"unsupported shortcode left in the paper: {left.group(0)}")

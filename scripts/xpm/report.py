@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .coverage import KIND_CODES
-from .estimates import is_estimate
+from .estimates import tiers_in
 
 GAP = "–"
 # one mark per imputation tier (xpm.derive): every table that can show an imputed value says which tier it rests on
@@ -25,19 +25,14 @@ EST_NOTE = ("† rests on a flagged FX estimate (a figure printed only in HKD, c
 
 def tier_marks(labels) -> str:
     """The marks of the tiers named in an `estimate_inputs` string or a panel `basis` ('' for reported)."""
-    if labels is None or (isinstance(labels, float) and pd.isna(labels)):
-        return ""
-    words = {part.split(" ")[0] for part in str(labels).split("; ") if part}
+    words = tiers_in(labels)
     return "".join(m for t, m in TIER_MARKS.items() if t in words)
 
 
 def marks_of(frame: pd.DataFrame) -> pd.Series:
     """Tier marks per row: from `basis` (panel rows) or `estimate_inputs` (ratios, WACC, EVA lines)."""
-    if "basis" in frame:
-        return frame["basis"].fillna("").map(lambda b: "" if b == "reported" else tier_marks(b))
-    if "estimate_inputs" in frame:
-        return frame["estimate_inputs"].map(tier_marks)
-    return pd.Series("", index=frame.index)
+    col = "basis" if "basis" in frame else "estimate_inputs" if "estimate_inputs" in frame else None
+    return frame[col].map(tier_marks) if col else pd.Series("", index=frame.index)
 
 
 def mark(text: str, marks) -> str:

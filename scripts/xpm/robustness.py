@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .derive import add_derived, derive_from_identities, strict_panel
+from .derive import panel_in_mode
 from .eva import compute_eva, compute_wacc
 
 OTHER_TIMING = {"start_of_next_year": "start_of_year", "start_of_year": "start_of_next_year"}
@@ -44,13 +44,8 @@ def scenarios(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg
     treat = OTHER_TREATMENT[wacc_cfg["risk_free"].get("treatment", "less_default_spread")]
     out.append({**base, "name": "risk_free", "description": f"risk-free treatment {treat.replace('_', ' ')}",
                 "wacc": {**wacc_cfg, "risk_free": {**wacc_cfg["risk_free"], "treatment": treat}}})
-    strict = strict_panel(panel)
-    if imputation["mode"] == "tiered":
-        alt_panel, alt_mode = strict, "strict"
-    else:
-        alt_mode = "tiered"
-        alt_panel = add_derived(strict, derive_from_identities(strict, identities, imputation["derived_identities"],
-                                                               catalogue))
+    alt_mode = "strict" if imputation["mode"] == "tiered" else "tiered"
+    alt_panel = panel_in_mode(panel, alt_mode, identities, imputation["derived_identities"], catalogue)
     out.append({**base, "name": "imputation", "description": f"imputation {alt_mode}", "panel": alt_panel,
                 "imp": {**imputation, "mode": alt_mode}})
     for life in eva_cfg["robustness_rd_life_years"]:

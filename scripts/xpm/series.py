@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .estimates import is_estimate
+from .estimates import is_estimate, tiers_in
 
 
 def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.DataFrame:
@@ -26,9 +26,7 @@ def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Dat
 def tier_words(d: pd.DataFrame) -> pd.Series:
     """The imputation tiers a row rests on ('fx_estimate+carried'; '' for reported only): from a panel row's `basis`
     or the first word of each label in `estimate_inputs` (xpm.derive)."""
-    if "basis" in d:
-        return d["basis"].fillna("reported").map(lambda b: "" if b == "reported" else b)
-    if "estimate_inputs" in d:
-        return d["estimate_inputs"].fillna("").astype(str).map(
-            lambda s: "+".join(sorted({p.split(" ")[0] for p in s.split("; ") if p})))
-    return pd.Series("", index=d.index)
+    col = "basis" if "basis" in d else "estimate_inputs" if "estimate_inputs" in d else None
+    if col is None:
+        return pd.Series("", index=d.index)
+    return d[col].map(lambda s: "+".join(sorted(tiers_in(s))))

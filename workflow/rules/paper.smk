@@ -8,7 +8,7 @@ rule audit_claims:
         ratios="data/processed/{company}/ratios.csv",
         eva="data/processed/{company}/eva.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("claims", "series", "estimates", "plausibility", "extract"),
+        lib=lib("claims", "series", "estimates", "report", "coverage"),
     output:
         audit=report(
             "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
