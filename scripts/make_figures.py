@@ -1,6 +1,7 @@
 """Entry script of rule make_figures: the paper's figures (PNG)."""
 from xpm import figures as F
 from xpm.io import read_table, setup_logging
+from xpm.report import vocabulary
 from xpm.series import series_from
 
 
@@ -9,14 +10,17 @@ def main(smk) -> None:
     years = list(smk.params.years)
     panel, ratios, buildup, trends = (read_table(smk.input.panel), read_table(smk.input.ratios),
                                       read_table(smk.input.buildup), read_table(smk.input.trends))
-    eva = read_table(smk.input.eva)
+    eva, coverage = read_table(smk.input.eva), read_table(smk.input.coverage)
+    events = list(smk.params.events)
     F.save(F.revenue_by_segment(panel, years), smk.output.segments)
-    F.save(F.margins(ratios, years), smk.output.margins)
+    F.save(F.margins(ratios, years, events), smk.output.margins)
     F.save(F.eva_bars(buildup, years), smk.output.eva)
+    F.save(F.coverage_map(coverage, years, list(smk.params.statements)), smk.output.coverage)
     tables = {"panel": panel, "ratios": ratios, "eva": eva}
     series = {name: series_from(tables, s["table"], s["key"]) for name, s in smk.params.series.items()}
-    F.save(F.trend_lines(series, trends), smk.output.trends)
-    log.info("4 figures written")
+    labels = vocabulary(read_table(smk.input.catalogue), dict(smk.params.series))
+    F.save(F.trend_lines(series, trends, labels), smk.output.trends)
+    log.info("5 figures written")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,16 @@
 """Entry script of rule make_tables: every table of the paper (pipe Markdown) and _variables.yml."""
+import hashlib
+
 import pandas as pd
 
+from xpm import narrative as N
+from xpm import provenance as P
 from xpm import report as R
 from xpm.io import read_table, setup_logging, write_text, write_yaml
+
+
+def sha256_of(path: str) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def main(smk) -> None:
@@ -16,57 +24,88 @@ def main(smk) -> None:
     fx, baseline, mva = read_table(i.fx), read_table(i.coverage_baseline), read_table(i.mva)
     robust, scenarios = read_table(i.robustness), read_table(i.robustness_long)
     change = R.coverage_change(baseline[baseline["company"] == smk.params.company], cov)
-    n_raw = len(pd.read_csv(i.evidence, usecols=["source_id"]))
     method = smk.params.method
-    src = "Source: rule `{rule}`, from `{file}`."
+    vocab = R.vocabulary(read_table(i.catalogue), dict(smk.params.series))
+    evidence = read_table(i.evidence)
+    items = P.item_titles(panel, evidence, vocab)
+    titles = P.ratio_titles(ratios, items)
     tables = {
         "coverage": R.coverage_table(cov, years),
         "conflicts": R.conflicts_table(conf),
         "identities": R.identity_table(checks),
-        "wacc": R.wacc_table(wacc),
+        "wacc": R.wacc_table(wacc, P.market_titles(read_table(i.market))),
         "eva_buildup": R.eva_buildup_table(buildup, method, years),
-        "eva_methods": R.eva_method_table(summary, years),
+        "eva_methods": R.eva_method_table(summary, years, P.eva_titles(buildup, items)),
         "eva_gaps": R.eva_gaps_table(summary),
         "eva_sensitivity": R.sensitivity_table(sens),
-        "trends": R.trend_table(trends),
+        "trends": (R.trend_table(trends, vocab), R.trend_notes(trends, vocab)),
         "claims": R.claims_table(claims),
-        "limitations": R.limitations_md(cov, summary, wacc, trends, claims, years),
+        "gaps": R.gaps_md(cov, ratios, summary, smk.params.gaps_top, vocab),
         "fx_estimates": R.fx_estimates_table(fx),
         "coverage_change": R.coverage_change_md(change, smk.params.baseline_label),
         "mva": R.mva_table(mva),
         "eva_robustness": R.robustness_table(robust, scenarios),
         "todo": R.todo_md(R.gap_list(cov, list(smk.params.statements)), wacc),
+        "documents": R.pipe_table(P.documents_table(panel), "lllll"),
+        "company_documents": R.pipe_table(P.company_documents(panel), "llr"),
     }
+    findings = dict(smk.params.findings)
+    unknown = sorted(set(sum(findings.values(), [])) - set(claims["claim_id"]))
+    if unknown:
+        raise SystemExit(f"ERROR workflow/config.yaml, paper.findings: claim ids {unknown} are not in "
+                         f"data/raw/claims/claims.csv (expected one of {sorted(claims['claim_id'])})")
+    for section, ids in findings.items():
+        tables[f"findings_{section}"] = N.study_findings(claims, ids)
+    fx_vars = R.fx_variables(fx, change)
+    tables["discussion"] = N.discussion_md(panel, ratios, summary, method, years)
+    tables["threats"] = N.threats_md(cov, panel, fx_vars, trends, claims, method, summary)
+    tables["conclusion"] = N.conclusion_md(ratios, summary, claims, trends, method, years)
     for group in ("profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
                   "profit_model"):
-        tables[f"ratios_{group}"] = R.ratio_table(ratios, group, years)
+        tables[f"ratios_{group}"] = R.ratio_table(ratios, group, years, vocab, titles)
+    # where each table comes from: the rule that made it, its file, and the source rows its values rest on (the
+    # PDF's and DOCX's stand-in for the HTML's hover provenance); an appendix, never the main text
     origin = {"coverage": ("clean_panel", i.coverage), "conflicts": ("clean_panel", i.conflicts),
               "identities": ("check_identities", i.checks), "wacc": ("compute_wacc", i.wacc),
               "eva_buildup": ("compute_eva", i.buildup), "eva_methods": ("compute_eva", i.eva),
               "eva_gaps": ("compute_eva", i.eva), "eva_sensitivity": ("compute_eva", i.sensitivity),
               "trends": ("run_trend_tests", i.trends), "claims": ("audit_claims", i.claims),
-              "limitations": ("make_tables", "coverage.csv, wacc.csv, eva.csv, trend_tests.csv, claims_audit.csv"),
-              "fx_estimates": ("clean_panel", i.fx),
-              "coverage_change": ("make_tables", f"{i.coverage_baseline} and {i.coverage}"),
-              "mva": ("compute_eva", i.mva), "eva_robustness": ("compute_eva", i.robustness),
-              "todo": ("make_tables", f"{i.coverage} and {i.wacc}")}
-    for name in list(tables):
+              "gaps": ("make_tables", i.coverage), "fx_estimates": ("clean_panel", i.fx),
+              "coverage_change": ("make_tables", i.coverage_baseline), "mva": ("compute_eva", i.mva),
+              "eva_robustness": ("compute_eva", i.robustness), "todo": ("make_tables", i.coverage),
+              "documents": ("clean_panel", i.panel), "company_documents": ("clean_panel", i.panel)}
+    rows = []
+    for name in [n for n in R.TABLE_TITLES if n in tables]:
         rule, file = origin.get(name, ("compute_ratios", i.ratios))
-        # the provenance note goes first, so that the table ends the file and the caption that follows the
-        # include in paper.qmd attaches to it (pandoc and Quarto alike)
-        tables[name] = src.format(rule=rule, file=file) + "\n\n" + tables[name]
+        keys = [k for k in titles if f"ratios_{ratios.loc[ratios['ratio'] == k[0], 'group'].iloc[0]}" == name] \
+            if name.startswith("ratios_") else []
+        rows.append({"Table": R.TABLE_TITLES[name], "Made by rule": rule, "From file": file,
+                     "Source rows": P.compact_ids(P.source_ids_of(titles, keys)) if keys else "see the file"})
+    tables["provenance"] = R.pipe_table(pd.DataFrame(rows), "llll")
+    # a (table, note) pair becomes two files: the note is included below the table's caption in paper.qmd
+    for name in [n for n, t in tables.items() if isinstance(t, tuple)]:
+        tables[name], tables[f"{name}_notes"] = tables[name]
+    # the reader's words for every code name a table carries (a test fails on any that remains)
+    tables = {name: R.humanize(text, vocab) if name != "provenance" else text for name, text in tables.items()}
+    n_raw = len(evidence)
     paths = dict(zip(smk.params.names, smk.output.tables))
     assert set(paths) == set(tables), f"rule make_tables lists {sorted(paths)}, script makes {sorted(tables)}"
     for name, text in tables.items():
         write_text(paths[name], text)
     v = R.variables(panel, ratios, summary, wacc, trends, conf, cov, claims, n_raw, smk.params.company_name,
                     method, years)
-    v.update(R.fx_variables(fx, change))
+    v.update(fx_vars)
+    v.update(N.sourcing_mix(panel))
+    # the build stamp: digests of the lockfile and of every raw figure (evidence.csv), not the commit, which a
+    # committed reference manifest of the paper could never match
+    v["build_lock"] = sha256_of(i.lock)[:12]
+    v["build_inputs"] = sha256_of(i.evidence)[:12]
     v.update(R.mva_variables(mva))
     v.update(R.robustness_variables(robust, method))
     v["abstract"] = R.abstract_md(ratios, trends, summary, robust, claims, cov, method, n_raw, smk.params.company_name)
-    # values are data: written as literal Markdown text (xpm.report.md_text), never as markup or shortcodes
-    write_yaml({k: R.md_text(x) for k, x in v.items()}, smk.output.variables)
+    # values are data: in the reader's words, then written as literal Markdown text (xpm.report.md_text), never as
+    # markup or shortcodes
+    write_yaml({k: R.md_text(R.humanize(str(x), vocab, escape=False)) for k, x in v.items()}, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))
 
 

@@ -11,11 +11,16 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import mplfonts
 import pypandoc
 import yaml
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
 from xpm.render import embed_figures, qmd_to_markdown
+
+
+# Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel
+CJK_FONT = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 
 
 def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path, figures: list[Path],
@@ -35,7 +40,7 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
     # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
     os.environ["SOURCE_DATE_EPOCH"] = "0"
     common = ["--sandbox", "--citeproc", f"--bibliography={bib.resolve().relative_to(base.resolve())}", "--toc",
-              "--number-sections", "--metadata=lang:en", "--metadata=link-citations:true"]
+              "--number-sections", "--metadata=lang:en", "--metadata=link-citations:true", "--mathml"]
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "paper.html"
         header = Path(tmp) / "style.html"
@@ -65,9 +70,17 @@ def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], 
                           extra_args=["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt",
                                       "--variable=margin.x:1.6cm", "--variable=margin.y:2cm", *common])
     text = typ.read_text(encoding="utf-8")
-    # tables in a smaller size so that year tables fit the page width
-    typ.write_text("#show table: set text(size: 7pt)\n" + text, encoding="utf-8")
-    return typst.compile(str(typ), root=str(work), timestamp=0)
+    # tables in a smaller size so that year tables fit the page width; Chinese quotations (claims audit) in Noto
+    # Sans CJK SC, the one font added to Typst's own: no system font is read, so every machine sets the same PDF
+    fonts = work / "fonts"
+    fonts.mkdir()
+    (fonts / CJK_FONT.name).symlink_to(CJK_FONT)
+    # a long table (the claims audit, the coverage appendix) breaks across pages instead of running off the page
+    head = ('#show table: set text(size: 7pt)\n'
+            '#show figure.where(kind: table): set block(breakable: true)\n'
+            '#set text(font: ("Libertinus Serif", "Noto Sans CJK SC"))\n')
+    typ.write_text(head + text, encoding="utf-8")
+    return typst.compile(str(typ), root=str(work), timestamp=0, font_paths=[str(fonts)], ignore_system_fonts=True)
 
 
 def render_quarto(qmd: Path, out: Path, docx: Path, pdf: Path) -> None:

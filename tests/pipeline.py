@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["Snakefile", "workflow", "scripts", "data/raw", "data/reference", "reports", "pyproject.toml"]
+COPY = ["Snakefile", "workflow", "scripts", "data/raw", "data/reference", "reports", "pyproject.toml", "uv.lock"]
 
 
 def copy_repo(dest: Path) -> Path:

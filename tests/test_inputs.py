@@ -283,18 +283,6 @@ def test_strict_mode_reproduces_the_gaps_without_imputation(tmp_path):
     assert t.loc["wacc", "n_strict"] == sum(got.values())
 
 
-def test_readme_computability_table_matches_a_clean_build(built):
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tools"))
-    from sync_readme_todo import block, readme_block
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = (built / "reports/tables/computability.md").read_text(encoding="utf-8")
-    assert readme_block(readme, "computability") == block(table, "computability"), \
-        "README computability table is stale: run uv run python tools/sync_readme_todo.py"
-
-
 def test_numbers_print_rounded_half_up_like_a_printed_figure():
     from xpm.report import num
 

@@ -94,3 +94,48 @@ def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str], capt
     if left:
         raise ValueError(f"unsupported shortcode left in the paper: {left.group(0)}")
     return md
+
+
+# --- what a reader sees: the main text of the rendered HTML, and what must not appear in it --------------------
+NOT_TEXT = re.compile(r"<(style|script|annotation|nav|title)\b[^>]*>.*?</\1>", re.S | re.I)
+SNAKE_CASE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+MISSING_WORDS = re.compile(r"\b(NaN|nan|None|null|inf)\b")
+FILE_PATH = re.compile(r"[\w.-]+/[\w./-]*\.(?:csv|md|qmd|yaml|yml|py|smk|txt|png|json|log)\b"
+                       r"|\b(?:data|scripts|workflow|reports|logs|tests)/[\w./-]+")
+
+
+def main_text(html: str) -> str:
+    """The reader's text of the paper's main part: the HTML up to the first appendix heading (the references
+    included), without styles, scripts, the table of contents, math annotations or tags; entities decoded."""
+    import html as _html
+
+    body = NOT_TEXT.sub(" ", html)
+    cut = re.search(r'<h1[^>]*class="[^"]*appendix|<h1[^>]*id="appendix', body)
+    body = body[:cut.start()] if cut else body
+    body = re.sub(r"<img\b[^>]*>", " ", body)
+    return " ".join(_html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def reader_violations(text: str, config_keys: set[str] = frozenset()) -> list[str]:
+    """Code names, missing-value words, file paths and configuration keys in a reader's text, each with its
+    context (empty when the text speaks to readers only)."""
+    out = []
+    for pattern, what in ((SNAKE_CASE, "code name"), (MISSING_WORDS, "missing-value word"), (FILE_PATH, "file path")):
+        for m in pattern.finditer(text):
+            out.append(f"{what} {m.group(0)!r}: …{text[max(0, m.start() - 60):m.end() + 40]}…")
+    for key in sorted(config_keys):
+        for m in re.finditer(rf"(?<![\w.]){re.escape(key)}(?![\w])", text):
+            out.append(f"config key {key!r}: …{text[max(0, m.start() - 60):m.end() + 40]}…")
+    return out
+
+
+def config_keys(config: dict, prefix: str = "") -> set[str]:
+    """Dotted paths of a configuration ('eva.method', 'wacc.beta.items'): how a key would leak into prose."""
+    keys = set()
+    for k, v in config.items():
+        path = f"{prefix}.{k}" if prefix else str(k)
+        if prefix:
+            keys.add(path)
+        if isinstance(v, dict):
+            keys |= config_keys(v, path)
+    return keys

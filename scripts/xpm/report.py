@@ -5,6 +5,7 @@ as an en dash ('–'), never 'nan'; each table says in its caption where it came
 """
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -76,14 +77,46 @@ def esc(text) -> str:
     return md_text(text) if not pd.isna(text) else GAP
 
 
-def pipe_table(df: pd.DataFrame, align: str | None = None) -> str:
+def _widths(df: pd.DataFrame, visible: pd.DataFrame | None) -> list[int]:
+    """Dashes per column in proportion to its longest visible text (header or cell, capped): pandoc sets relative
+    column widths from them, so a label column is wide and a year column narrow in HTML, DOCX and PDF alike."""
+    v = df if visible is None else visible
+    out = []
+    for c in v.columns:
+        texts = [str(c)] + [str(x) for x in v[c]]
+        longest = max(len(t) for t in texts)
+        # a column is never narrower than its longest unbreakable word (an id, a number)
+        word = max(len(w) for t in texts for w in (t.split() or [""]))
+        out.append(max(3, min(word, 24), min(longest, 40)))
+    return out
+
+
+def pipe_table(df: pd.DataFrame, align: str | None = None, raw: set[str] | frozenset = frozenset(),
+               visible: pd.DataFrame | None = None) -> str:
+    """A pipe table; every cell escaped as data except in the `raw` columns, which hold Markdown this module built
+    (values wrapped in a provenance span). `visible`, the same frame without the markup, sizes the columns."""
     cols = list(df.columns)
     align = align or ("l" + "r" * (len(cols) - 1))
-    sep = ["---:" if a == "r" else ":---" for a in align]
+    sep = [("-" * w + ":") if a == "r" else ":" + "-" * w + (":" if a == "c" else "")
+           for a, w in zip(align, _widths(df, visible))]
     lines = ["| " + " | ".join(esc(c) for c in cols) + " |", "| " + " | ".join(sep) + " |"]
     for row in df.itertuples(index=False):
-        lines.append("| " + " | ".join(esc(v) for v in row) + " |")
+        lines.append("| " + " | ".join(str(v) if c in raw else esc(v) for c, v in zip(cols, row)) + " |")
     return "\n".join(lines) + "\n"
+
+
+def attr_text(text: str) -> str:
+    """Data text as the value of a quoted Markdown attribute: quotes, backslashes and pipes escaped (pandoc then
+    writes it HTML-escaped into title=\"...\"; it never becomes markup)."""
+    s = " ".join(str(text).split())
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("|", "\\|")
+
+
+def with_title(cell: str, title: str | None) -> str:
+    """A formatted value with its provenance shown on hover in HTML (a span title; dropped by DOCX and Typst)."""
+    if not title or cell == GAP:
+        return cell
+    return f'[{cell}]{{title="{attr_text(title)}"}}'
 
 
 def by_year(df: pd.DataFrame, index: str, years: list[int], fmt) -> pd.DataFrame:
@@ -135,31 +168,122 @@ GROUP_LABELS = {"profitability": "Profitability", "solvency": "Solvency", "opera
                 "profit_model": "Profit model", "cost of capital": "Cost of capital", "eva": "EVA"}
 
 
+# the paper's tables by file name, in the order the paper shows them (the provenance appendix lists them so)
+TABLE_TITLES = {
+    "ratios_profitability": "Profitability", "ratios_solvency": "Solvency", "ratios_operating_capacity": "Operating capacity",
+    "ratios_growth": "Growth", "ratios_cost_structure": "Cost structure", "ratios_profit_model": "Profit model indicators",
+    "wacc": "Cost of capital inputs", "eva_buildup": "EVA build-up", "eva_methods": "EVA by method",
+    "eva_robustness": "Robustness of the sign of EVA", "ratios_profit_quality": "Profit quality",
+    "mva": "Market value added and enterprise value", "trends": "Trend tests", "claims": "Claims audit",
+    "coverage": "Coverage of the cleaned panel", "fx_estimates": "FX estimates", "coverage_change": "Coverage change",
+    "conflicts": "Conflicting sources", "identities": "Accounting identities", "eva_gaps": "What each missing EVA needs",
+    "eva_sensitivity": "Sensitivity of EVA", "todo": "To-do list", "documents": "Source documents"}
+
+# the lines of the EVA build-up and the sensitivity parameters, as the paper writes them
+LINE_LABELS = {"nopat": "NOPAT", "invested_capital": "Invested capital", "cost_of_capital": "Cost of capital %",
+               "capital_charge": "Capital charge", "eva": "EVA", "return_on_capital": "Return on capital %",
+               "eva_spread": "EVA spread (pp)", "eva_to_revenue": "EVA / revenue %",
+               "wacc_shift_pp": "Shift of the rate (pp)", "rd_life_years": "R&D amortisation life (years)",
+               "less_default_spread": "less the default spread", "local_no_crp": "local yield, no country premium",
+               "start_of_next_year": "start of the next year", "start_of_year": "start of the year",
+               "income_statement": "Income statement", "balance_sheet": "Balance sheet", "cash_flow": "Cash flow",
+               "operating_metric": "Operating metric", "third_party_definition": "Third-party definition",
+               "company_ratio": "Company ratio", "segment": "Segment"}
+
+
 def label(name: str) -> str:
     """The reader's name of a ratio, method or group (the code name only where no label exists)."""
-    return RATIO_LABELS.get(name) or METHOD_LABELS.get(name) or GROUP_LABELS.get(name) or name.replace("_", " ")
+    return (RATIO_LABELS.get(name) or METHOD_LABELS.get(name) or GROUP_LABELS.get(name) or LINE_LABELS.get(name)
+            or name.replace("_", " "))
+
+
+def vocabulary(catalogue: pd.DataFrame, series: dict | None = None) -> dict[str, str]:
+    """Every code name a table, caption or sentence can carry, mapped to the reader's words: the item catalogue's
+    labels, the ratios, EVA methods, ratio groups and build-up lines, and the trend series of the config (a series
+    takes the label of the item, ratio or line it reads)."""
+    v = dict(zip(catalogue["item"], catalogue["label"]))
+    v.update(LINE_LABELS)
+    v.update(GROUP_LABELS)
+    v.update(METHOD_LABELS)
+    v.update(RATIO_LABELS)
+    for name, spec in (series or {}).items():
+        v.setdefault(name, v.get(spec.get("key", ""), name.replace("_", " ")))
+    return v
+
+
+SNAKE = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-]|\.\w)")
+WORD = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_]*(?![\w/-]|\.\w)")
+SENTENCE_START = set("|.\n-*:;")
+
+
+def _reader_case(words: str, text: str, start: int) -> str:
+    """A label as it reads at this place: capitalised at the start of a cell or sentence, else with a lower-case
+    first letter unless the first word is an acronym (EPS, R&D, IoT, MIUI)."""
+    before = text[:start].rstrip(" ")
+    first = words.split(" ")[0]
+    if not before or before[-1] in SENTENCE_START or not first[1:].islower():
+        return words
+    return words[0].lower() + words[1:]
+
+
+def humanize(text: str, vocab: dict[str, str], escape: bool = True, every_word: bool = False) -> str:
+    """Replace every code name of `vocab` in Markdown `text` by its label (escaped as data when `escape`).
+    By default only snake_case tokens are replaced (so that 'revenue' in a sentence stays a word); `every_word`
+    also replaces single words (in a formula, 'cfo' is a code name)."""
+    pattern = WORD if every_word else SNAKE
+
+    def sub(m: re.Match) -> str:
+        key = m.group(0)
+        if key not in vocab:
+            return key
+        words = _reader_case(vocab[key], m.string, m.start())
+        return md_text(words) if escape else words
+    return pattern.sub(sub, text)
+
+
+def formula_text(formula: str, vocab: dict[str, str]) -> str:
+    """A formula of line items in the reader's words: 'gross_profit / revenue x 100' -> 'gross profit / revenue
+    × 100' (every token a label, lower case, as in a sentence)."""
+    def sub(m: re.Match) -> str:
+        key = m.group(0)
+        if key == "x":
+            return "×"
+        if key not in vocab:
+            return key
+        words = vocab[key]
+        return words if not words.split(" ")[0][1:].islower() else words[0].lower() + words[1:]
+    text = " ".join(str(formula).split()).replace("[t-1]", " of the prior year").replace("NaN", "no value")
+    return WORD.sub(sub, text)
 
 
 
-def ratio_table(ratios: pd.DataFrame, group: str, years: list[int]) -> str:
+def ratio_table(ratios: pd.DataFrame, group: str, years: list[int], vocab: dict[str, str] | None = None,
+                titles: dict | None = None) -> tuple[str, str]:
+    """A ratio group by year: decimals by unit, tier marks, each value's inputs on hover (`titles`), and below the
+    table the formulas in the reader's words and what the marks mean."""
+    vocab = vocab or {}
+    titles = titles or {}
     r = ratios[ratios["group"] == group].copy()
     digits = {"percent": 1, "times": 2, "days": 1, "RMB_million": 1, "RMB_per_user": 1}
-    r["label"] = [RATIO_LABELS.get(n, n.replace("_", " ")) for n in r["ratio"]]
+    r["label"] = [label(n) for n in r["ratio"]]
     units = dict(zip(r["label"], r["unit"]))
+    keys = dict(zip(r["label"], r["ratio"]))
     out = by_year(r.rename(columns={"label": "Ratio"}), "Ratio", years, lambda v: v)
     order = list(dict.fromkeys(r["label"]))
     out = out.set_index("Ratio").reindex(order).reset_index()
     est = r.assign(e=marks_of(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="first")
     est = est.reindex(index=order, columns=years).fillna("")
+    visible = out.copy()
     for y in years:
-        out[str(y)] = [mark(num(v, digits.get(units[lab], 2)), est.at[lab, y])
-                       for lab, v in zip(out["Ratio"], out[str(y)])]
+        visible[str(y)] = [mark(num(v, digits.get(units[lab], 2)), est.at[lab, y])
+                           for lab, v in zip(out["Ratio"], out[str(y)])]
+        out[str(y)] = [with_title(cell, titles.get((keys[lab], y))) for lab, cell in zip(out["Ratio"], visible[str(y)])]
     formulas = r.drop_duplicates("ratio").set_index("label")["formula"]
-    table = pipe_table(out)
-    notes = "\n".join(f"- *{lab}*: `{formulas[lab]}`" for lab in order)
+    table = pipe_table(out, raw={str(y) for y in years}, visible=visible)
+    notes = "\n".join(f"- *{md_text(lab)}* = {md_text(formula_text(formulas[lab], vocab))}" for lab in order)
     flagged = f"\n- {EST_NOTE}" if (est != "").to_numpy().any() else ""
-    return "Formulas (line items of the cleaned panel; avg = mean of opening and closing balance):\n\n" + notes + \
-        flagged + "\n\n" + table
+    return table, ("Formulas (line items of the cleaned panel; avg = mean of opening and closing balance; – no "
+                   "value):\n\n" + notes + flagged + "\n")
 
 
 def coverage_table(cov: pd.DataFrame, years: list[int]) -> str:
@@ -200,18 +324,26 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
     for y in years:
         w[str(y)] = [mark(num(v, 2 if "capital" in ln and "cost" in ln or ln in ("return_on_capital", "eva_spread",
                      "eva_to_revenue") else 1), e.at[ln, y]) for ln, v in zip(w["Line"], w[str(y)])]
+    w["Line"] = [label(ln) if ln in LINE_LABELS else ln[:1].upper() + ln[1:] for ln in w["Line"]]
     return pipe_table(w)
 
 
-def eva_method_table(summary: pd.DataFrame, years: list[int]) -> str:
-    rows = []
+def eva_method_table(summary: pd.DataFrame, years: list[int], titles: dict | None = None) -> str:
+    """EVA and spread by method and year; a value shows on hover the panel figures it rests on (`titles`:
+    (method, year) -> text)."""
+    titles = titles or {}
+    rows, vis = [], []
     for method in ("residual_income", "simple", "sasac", "stern_stewart"):
         s = summary[summary["method"] == method].set_index("fiscal_year")
         est = marks_of(s)
-        for line, label, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
-            rows.append([METHOD_LABELS[method], label] + [mark(num(s[line].get(y, np.nan), d), est.get(y, ""))
-                                                           for y in years])
-    return pipe_table(pd.DataFrame(rows, columns=["Method", "Measure"] + [str(y) for y in years]), "ll" + "r" * len(years))
+        for line, head, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
+            cells = [mark(num(s[line].get(y, np.nan), d), est.get(y, "")) for y in years]
+            vis.append([METHOD_LABELS[method], head] + cells)
+            rows.append([METHOD_LABELS[method], head] + [with_title(c, titles.get((method, y)))
+                                                         for c, y in zip(cells, years)])
+    columns = ["Method", "Measure"] + [str(y) for y in years]
+    return pipe_table(pd.DataFrame(rows, columns=columns), "ll" + "r" * len(years), raw={str(y) for y in years},
+                      visible=pd.DataFrame(vis, columns=columns))
 
 
 def eva_gaps_table(summary: pd.DataFrame) -> str:
@@ -228,18 +360,21 @@ def capm_cell(value, digits: int, tier, vintage, fiscal_year) -> str:
     return text
 
 
-def wacc_table(w: pd.DataFrame) -> str:
-    """Each CAPM input with its tier mark and vintage (year in brackets where it is not the fiscal year)."""
-    cols = {"FY": w["fiscal_year"]}
-    for key, label, d in (("risk_free", "rf %", 3), ("default_spread", "DS %", 2), ("equity_risk_premium", "ERP %", 2),
-                          ("country_risk_premium", "CRP %", 2), ("beta", "beta", 2), ("cost_of_debt", "kd %", 2)):
-        cols[label] = [capm_cell(v, d, t, vin, y) for v, t, vin, y in
-                       zip(w[key], w[f"{key}_tier"], w[f"{key}_vintage"], w["fiscal_year"])]
-    out = pd.DataFrame({
-        **cols, "ke %": [num(v, 2) for v in w["cost_of_equity"]],
-        "E/(D+E)": [num(v, 3) for v in w["weight_equity"]],
-        "WACC %": [mark(num(v, 2), m) for v, m in zip(w["wacc"], marks_of(w))]})
-    return pipe_table(out, "r" * len(out.columns))
+def wacc_table(w: pd.DataFrame, sources: dict[str, str] | None = None) -> str:
+    """Each CAPM input with its tier mark and vintage (year in brackets where it is not the fiscal year); in the
+    HTML each input shows its source row, URL and quote on hover (`sources`: market source id -> text)."""
+    sources = sources or {}
+    cols, vis = {"FY": w["fiscal_year"]}, {"FY": w["fiscal_year"]}
+    inputs = (("risk_free", "rf %", 3), ("default_spread", "DS %", 2), ("equity_risk_premium", "ERP %", 2),
+              ("country_risk_premium", "CRP %", 2), ("beta", "beta", 2), ("cost_of_debt", "kd %", 2))
+    for key, head, d in inputs:
+        vis[head] = [capm_cell(v, d, t, vin, y) for v, t, vin, y in
+                     zip(w[key], w[f"{key}_tier"], w[f"{key}_vintage"], w["fiscal_year"])]
+        cols[head] = [with_title(cell, sources.get(str(src))) for cell, src in zip(vis[head], w[f"{key}_source"])]
+    rest = {"ke %": [num(v, 2) for v in w["cost_of_equity"]], "E/(D+E)": [num(v, 3) for v in w["weight_equity"]],
+            "WACC %": [mark(num(v, 2), m) for v, m in zip(w["wacc"], marks_of(w))]}
+    out, visible = pd.DataFrame({**cols, **rest}), pd.DataFrame({**vis, **rest})
+    return pipe_table(out, "r" * len(out.columns), raw={h for _, h, _ in inputs}, visible=visible)
 
 
 def sensitivity_table(sens: pd.DataFrame) -> str:
@@ -255,21 +390,36 @@ def sensitivity_table(sens: pd.DataFrame) -> str:
     return pipe_table(w, "lll" + "r" * (len(w.columns) - 3))
 
 
-def trend_table(t: pd.DataFrame) -> str:
+def trend_table(t: pd.DataFrame, vocab: dict[str, str] | None = None) -> str:
+    """The main-text trend table: the exact Mann-Kendall p (raw and BH-adjusted), Sen's slope with its interval, the
+    OLS-HAC p and the verdict; Holm p, the agreement of the tests and the imputed points are in the note below."""
     out = pd.DataFrame({
-        "Series": t["series"], "n": t["n"], "Years": [f"{a:.0f}–{b:.0f}" if pd.notna(a) else GAP
-                                                    for a, b in zip(t["first_year"], t["last_year"])],
+        "Series": [(vocab or {}).get(n, n) for n in t["series"]], "n": t["n"],
+        "Years": [f"{a:.0f}–{b:.0f}" if pd.notna(a) else GAP for a, b in zip(t["first_year"], t["last_year"])],
         "MK S": [num(v, 0) for v in t["mk_S"]], "MK p": [pval(p) for p in t["mk_p"]],
-        "p (BH)": [pval(p) for p in t["mk_p_bh"]], "p (Holm)": [pval(p) for p in t["mk_p_holm"]],
-        "Test": [("exact" if str(m).startswith("exact") else "normal" if str(m).startswith("normal") else GAP)
-                 for m in t["mk_method"]],
-        "Sen slope /yr": [num(v, 3, False) for v in t["sen_slope"]],
+        "p (BH)": [pval(p) for p in t["mk_p_bh"]],
+        "Sen slope per year": [num(v, 3, False) for v in t["sen_slope"]],
         "Sen 95% CI": [f"[{num(a, 3, False)}, {num(b, 3, False)}]" if pd.notna(a) else GAP
                        for a, b in zip(t["sen_low"], t["sen_high"])],
-        "OLS-HAC p": [pval(p) for p in t["ols_p"]], "Verdict": t["verdict"],
-        "Agreement": t["agreement"].fillna(GAP), "Imputed points": [imputed_points(s) for s in t["estimate_years"]],
-        "Note": t["note"].fillna("")})
-    return pipe_table(out, "lrlrrrrlrrrllll")
+        "OLS-HAC p": [pval(p) for p in t["ols_p"]], "Verdict": t["verdict"]})
+    return pipe_table(out, "lrlrrrrrrl")
+
+
+def trend_notes(t: pd.DataFrame, vocab: dict[str, str] | None = None) -> str:
+    """Below the trend table: per series, Holm p, whether the three tests agree, imputed points and notes."""
+    lines = []
+    for r in t.itertuples(index=False):
+        extra = [f"Holm p {pval(r.mk_p_holm)}"]
+        if isinstance(r.agreement, str) and r.agreement:
+            extra.append(r.agreement)
+        pts = imputed_points(r.estimate_years)
+        if pts != GAP:
+            extra.append(f"imputed points {pts}")
+        if isinstance(r.note, str) and r.note:
+            extra.append(r.note)
+        lines.append(f"- *{esc((vocab or {}).get(r.series, r.series))}*: " + "; ".join(esc(x) for x in extra) + ".")
+    return ("Per series: the Holm-adjusted p, the agreement of the three tests, the points resting on an imputed "
+            "input and notes.\n\n" + "\n".join(lines) + "\n")
 
 
 def imputed_points(text) -> str:
@@ -363,39 +513,47 @@ def coverage_change_md(change: pd.DataFrame, label: str) -> str:
     return head + pipe_table(out, "llrrlll")
 
 
-def limitations_md(coverage: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataFrame, trends: pd.DataFrame,
-                   claims: pd.DataFrame, years: list[int]) -> str:
-    gaps = gap_list(coverage, ["balance_sheet", "cash_flow", "income_statement", "segment", "operating_metric"])
-    n_all = len(coverage)
-    n_gap = int((coverage["status"] == "gap").sum())
-    full_gap = gaps[gaps["missing years"].str.count(",") + 1 == len(years)]
-    n_est = int((coverage["status"] == "fx_estimate").sum())
-    lines = [f"- Of {n_all} item-years in the coverage table, {n_gap} are gaps "
-             f"({n_gap / n_all:.0%}); {len(full_gap)} items have no source in any year: "
-             + ", ".join(f"`{i}`" for i in full_gap["item"]) + "."]
-    if n_est:
-        est = coverage[coverage["status"] == "fx_estimate"]
-        lines.append(f"- {n_est} item-years are flagged FX estimates, not reported figures ("
-                     + "; ".join(f"`{it}` {_fy_years(d['fiscal_year'])}"
-                                 for it, d in est.groupby("item")) + f"); every value built on one is marked {EST}.")
-    w_missing = wacc[wacc["wacc"].isna()]
-    lines.append(f"- WACC could not be computed for FY{', FY'.join(map(str, w_missing['fiscal_year']))}: "
-                 + "; ".join(sorted(set(s.split(';')[0] for s in w_missing['status'].dropna()))) + ".")
-    for m in ("residual_income", "simple", "sasac", "stern_stewart"):
-        s = summary[summary["method"] == m]
-        ok = s.loc[s["eva"].notna(), "fiscal_year"].tolist()
-        lines.append(f"- EVA ({m}) is computable for " + (("FY" + ", FY".join(map(str, ok))) if ok else "no year")
-                     + "; the build-up table names what is missing in every other year.")
-    small = trends[trends["note"].fillna("") != ""]["series"].tolist()
-    untested = trends[trends["verdict"] == "not tested"]["series"].tolist()
-    if small:
-        lines.append("- Too few points for the exact test ever to reach the significance level: " + ", ".join(small) + ".")
-    if untested:
-        lines.append("- Not tested (fewer points than the configured minimum): " + ", ".join(untested) + ".")
-    unc = claims[claims["verdict"].str.startswith("not checkable")]
-    lines.append(f"- {len(unc)} of {len(claims)} published claims cannot be checked with the sourced data "
-                 f"({', '.join(unc['claim_id'])}).")
-    return "\n".join(lines) + "\n\n" + todo_md(gaps, wacc)
+def blocking_figures(ratios: pd.DataFrame, summary: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The missing figures that block the most results: each 'missing <item> FY<year>' named in a ratio's or an
+    EVA line's status counts once per result it blocks; per item, its missing years and the results they block,
+    the `top` items first."""
+    texts = pd.concat([ratios["status"], summary["status"]]).dropna().astype(str)
+    found = texts.str.findall(r"missing ([a-z0-9_]+) FY(\d{4})").explode().dropna()
+    if found.empty:
+        return pd.DataFrame(columns=["item", "years", "results"])
+    pairs = pd.DataFrame(found.tolist(), columns=["item", "fiscal_year"])
+    g = pairs.groupby("item").agg(years=("fiscal_year", lambda y: _fy_span(sorted(set(map(int, y))))),
+                                  results=("fiscal_year", "size")).reset_index()
+    return g.sort_values(["results", "item"], ascending=[False, True]).head(top)
+
+
+def _fy_span(years: list[int]) -> str:
+    """[2015, 2016, 2017, 2020] -> 'FY2015-FY2017, FY2020'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(f"FY{a}" if a == b else f"FY{a}-FY{b}" for a, b in runs)
+
+
+def gaps_md(coverage: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, top: int,
+            vocab: dict[str, str] | None = None) -> tuple[str, str]:
+    """The short statement of the gaps (README and paper): counts by statement, and the figures that would unlock
+    most of the analysis. The full list is todo.md."""
+    c = coverage.assign(gap=coverage["status"] == "gap", est=coverage["status"] == "fx_estimate")
+    by = c.groupby("statement").agg(items=("item", "nunique"), item_years=("item", "size"), gaps=("gap", "sum"),
+                                    est=("est", "sum")).reset_index()
+    t = pd.DataFrame({"Statement": by["statement"].map(label), "Items": by["items"],
+                      "Item-years": by["item_years"], "Gaps": by["gaps"].astype(int),
+                      "FX estimate only": by["est"].astype(int)})
+    b = blocking_figures(ratios, summary, top)
+    lines = [f"- {md_text((vocab or {}).get(it, it))} {y}: blocks {n} results"
+             for it, y, n in zip(b["item"], b["years"], b["results"])]
+    return pipe_table(t, "lrrrr"), (f"The {len(b)} items whose missing figures block the most ratios and EVA lines "
+                                    "(a result blocked by two missing figures counts for each):\n\n"
+                                    + "\n".join(lines) + "\n")
 
 
 def market_todo(wacc: pd.DataFrame) -> pd.DataFrame:
@@ -468,39 +626,43 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     return v
 
 
-def mva_table(m: pd.DataFrame) -> str:
+def mva_table(m: pd.DataFrame) -> tuple[str, str]:
+    """The MVA and EV table and its note (book-equity definition, source rows of capitalisation and rate)."""
     d = m[m["market_cap_hkd_million"].notna() | m["mva"].notna()]
     if d.empty:
-        return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]}))
+        return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]})), ""
     est = marks_of(d)
+    ev_marks = d["ev_estimate_inputs"].map(tier_marks)
     out = pd.DataFrame({
         "FY": d["fiscal_year"], "Market cap HKD m": [num(v, 0) for v in d["market_cap_hkd_million"]],
-        "Source": d["market_cap_source"].fillna(GAP), "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],
-        "Rate source": d["rate_source"].fillna("").replace("", GAP),
+        "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],
         "Market cap RMB m": [mark(num(v, 0), e) for v, e in zip(d["market_cap_rmb_million"], est)],
-        "Book equity RMB m": [num(v, 0) for v in d["book_equity"]], "Equity item": d["book_equity_item"].fillna(GAP),
+        "Book equity RMB m": [num(v, 0) for v in d["book_equity"]],
         "MVA RMB m": [mark(num(v, 0), e) for v, e in zip(d["mva"], est)],
         "Market / book": [mark(num(v, 2), e) for v, e in zip(d["market_to_book"], est)],
-        "EV RMB m": [mark(num(v, 0), m) for v, m in zip(d["enterprise_value"], d["ev_estimate_inputs"].map(tier_marks))],
-        "EV / EBITDA": [mark(num(v, 1), m) for v, m in zip(d["ev_to_ebitda"], d["ev_estimate_inputs"].map(tier_marks))],
-        "EV / revenue": [mark(num(v, 2), m) for v, m in zip(d["ev_to_revenue"], d["ev_estimate_inputs"].map(tier_marks))],
-        "Status": d["status"].fillna("")})
-    return pipe_table(out, "rrlrlrrlrrrrrl")
+        "EV RMB m": [mark(num(v, 0), m) for v, m in zip(d["enterprise_value"], ev_marks)],
+        "EV / EBITDA": [mark(num(v, 1), m) for v, m in zip(d["ev_to_ebitda"], ev_marks)],
+        "EV / revenue": [mark(num(v, 2), m) for v, m in zip(d["ev_to_revenue"], ev_marks)]})
+    items = sorted(set(d["book_equity_item"].dropna()))
+    srcs = "; ".join(f"FY{int(y)}: capitalisation {a}, rate {b if isinstance(b, str) and b else GAP}"
+                     for y, a, b in zip(d["fiscal_year"], d["market_cap_source"].fillna(GAP), d["rate_source"]))
+    note = (f"Book equity: {', '.join(items) or GAP}. Source rows: {srcs}. {EST_NOTE}\n")
+    return pipe_table(out, "r" * 10), note
 
 
-def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> str:
+def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> tuple[str, str]:
     """Per method and year with a base EVA: base, the range over the scenarios and the verdict on the sign."""
     s = summary[summary["base"].notna()]
     if s.empty:
-        return pipe_table(pd.DataFrame({"Note": ["no method has an EVA in any year"]}))
+        return pipe_table(pd.DataFrame({"Note": ["no method has an EVA in any year"]})), ""
     desc = scenarios.drop_duplicates("scenario")
     out = pd.DataFrame({"Method": s["method"].map(label), "FY": s["fiscal_year"],
                         "EVA RMB m": [num(v, 0) for v in s["base"]],
                         "Lowest": [num(v, 0) for v in s["min"]], "Highest": [num(v, 0) for v in s["max"]],
                         "Scenarios with a value": [f"{a} of {b}" for a, b in zip(s["n_scenarios"], s["n_total"])],
                         "Sign": s["sign"]})
-    notes = "Scenarios: " + "; ".join(f"{n}: {d}" for n, d in zip(desc["scenario"], desc["description"])) + ".\n\n"
-    return notes + pipe_table(out, "lrrrrll")
+    notes = "Scenarios: " + "; ".join(esc(d) for d in desc["description"]) + ".\n"
+    return pipe_table(out, "lrrrrll"), notes
 
 
 def robustness_variables(summary: pd.DataFrame, method: str) -> dict:

@@ -35,11 +35,17 @@ def all_targets():
 PAPER = config["paper"]["company"]
 TABLES = [
     "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
-    "trends", "claims", "limitations", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
+    "trends", "claims", "gaps", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
     "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
-    "fx_estimates", "coverage_change", "todo", "mva", "eva_robustness",
+    "fx_estimates", "coverage_change", "todo", "mva", "eva_robustness", "documents", "company_documents", "provenance",
+    "findings_performance", "findings_costs", "findings_profit_model", "findings_eva", "discussion", "threats",
+    "conclusion",
 ]
-FIGURES = ["segments", "margins", "eva", "trends"]
+# the notes printed below a table's caption (formulas, marks, source rows), one file per table that has them
+TABLES += [f"{name}_notes" for name in ("ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
+                                        "ratios_growth", "ratios_profit_quality", "ratios_cost_structure",
+                                        "ratios_profit_model", "mva", "trends", "eva_robustness", "gaps")]
+FIGURES = ["segments", "margins", "eva", "trends", "coverage"]
 def manifest_inputs(wildcards):
     files = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
              "data/processed/market/fx_check.csv",

@@ -44,7 +44,10 @@ rule make_tables:
         robustness=f"data/processed/{PAPER}/eva_robustness.csv",
         robustness_long=f"data/processed/{PAPER}/eva_robustness_scenarios.csv",
         coverage_baseline=config["paper"]["coverage_baseline"]["file"],
-        lib=lib("report"),
+        catalogue="workflow/resources/items.csv",
+        lock="uv.lock",
+        market="data/processed/market/cost_of_capital.csv",
+        lib=lib("report", "provenance", "narrative", "coverage", "estimates"),
     output:
         tables=expand("reports/tables/{name}.md", name=TABLES),
         variables="reports/_variables.yml",
@@ -56,6 +59,9 @@ rule make_tables:
         company=PAPER,
         baseline_label=config["paper"]["coverage_baseline"]["label"],
         statements=config["cleaning"]["coverage_statements"],
+        series=config["trends"]["series"],
+        findings=config["paper"]["findings"],
+        gaps_top=config["paper"]["gaps_top"],
     threads: 1
     resources:
         mem_mb=1000,
@@ -75,15 +81,22 @@ rule make_figures:
         buildup=f"data/processed/{PAPER}/eva_buildup.csv",
         eva=f"data/processed/{PAPER}/eva.csv",
         trends=f"data/processed/{PAPER}/trend_tests.csv",
-        lib=lib("figures", "series", "estimates"),
+        coverage=f"data/processed/{PAPER}/coverage.csv",
+        catalogue="workflow/resources/items.csv",
+        lib=lib("figures", "series", "estimates", "report", "coverage"),
     output:
         segments=report("reports/figures/segments.png", caption="../report/fig_segments.rst", category="Figures"),
         margins=report("reports/figures/margins.png", caption="../report/fig_margins.rst", category="Figures"),
         eva=report("reports/figures/eva.png", caption="../report/fig_eva.rst", category="Figures"),
         trends=report("reports/figures/trends.png", caption="../report/fig_trends.rst", category="Figures"),
+        coverage=report("reports/figures/coverage.png", caption="../report/fig_coverage.rst", category="Figures"),
     params:
         years=company_years(PAPER),
         series=config["trends"]["series"],
+        events=config["paper"]["events"],
+        statements=config["cleaning"]["coverage_statements"],
+        findings=config["paper"]["findings"],
+        gaps_top=config["paper"]["gaps_top"],
     threads: 1
     resources:
         mem_mb=1000,
