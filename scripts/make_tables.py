@@ -28,10 +28,19 @@ def main(smk) -> None:
     vocab = R.vocabulary(read_table(i.catalogue), dict(smk.params.series))
     evidence = read_table(i.evidence)
     items = P.item_titles(panel, evidence, vocab)
+
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        """Item keys and statements in the reader's words (tables that list line items)."""
+        out = frame.copy()
+        for col in ("item", "statement"):
+            if col in out:
+                out[col] = out[col].map(lambda k: vocab.get(k, k))
+        return out
+
     titles = P.ratio_titles(ratios, items)
     tables = {
-        "coverage": R.coverage_table(cov, years),
-        "conflicts": R.conflicts_table(conf),
+        "coverage": R.coverage_table(named(cov), years),
+        "conflicts": R.conflicts_table(named(conf)),
         "identities": R.identity_table(checks),
         "wacc": R.wacc_table(wacc, P.market_titles(read_table(i.market))),
         "eva_buildup": R.eva_buildup_table(buildup, method, years),
@@ -41,11 +50,11 @@ def main(smk) -> None:
         "trends": (R.trend_table(trends, vocab), R.trend_notes(trends, vocab)),
         "claims": R.claims_table(claims),
         "gaps": R.gaps_md(cov, ratios, summary, smk.params.gaps_top, vocab),
-        "fx_estimates": R.fx_estimates_table(fx),
-        "coverage_change": R.coverage_change_md(change, smk.params.baseline_label),
+        "fx_estimates": R.fx_estimates_table(named(fx)),
+        "coverage_change": R.coverage_change_md(named(change), smk.params.baseline_label),
         "mva": R.mva_table(mva),
         "eva_robustness": R.robustness_table(robust, scenarios),
-        "todo": R.todo_md(R.gap_list(cov, list(smk.params.statements)), wacc),
+        "todo": R.todo_md(named(R.gap_list(cov, list(smk.params.statements))), wacc),
         "documents": R.pipe_table(P.documents_table(panel), "lllll"),
         "company_documents": R.pipe_table(P.company_documents(panel), "llr"),
     }

@@ -77,7 +77,7 @@ def test_coverage_gains_item_by_item_and_loses_nothing(built):
                                                          ("total_liabilities", 2019), ("cff", 2019), ("cff", 2020),
                                                          ("cff", 2021)}
     table = (built / "reports/tables/coverage_change.md").read_text(encoding="utf-8")
-    assert "| income_statement | interest_expense | 5 | 10 | 2015, 2016, 2017, 2018, 2019 |" in table
+    assert "| Income statement | Interest expense | 5 | 10 | 2015, 2016, 2017, 2018, 2019 |" in table
 
 
 def test_identities_on_years_that_gained_a_full_balance_sheet(built):
@@ -109,7 +109,8 @@ def test_estimates_are_marked_wherever_they_are_used(built):
     assert d.at[2021, "estimate_inputs"] == "fx_estimate total_liabilities FY2021"
     assert pd.isna(d.at[2023, "estimate_inputs"])
     solvency = (built / "reports/tables/ratios_solvency.md").read_text(encoding="utf-8")
-    assert "53.1†" in solvency and "rests on a flagged FX estimate" in solvency
+    notes = (built / "reports/tables/ratios_solvency_notes.md").read_text(encoding="utf-8")
+    assert "53.1†" in solvency and "rests on a flagged FX estimate" in notes
     # the headline EVA names every imputed input it rests on (a carried beta or premium, marked §)
     eva = pd.read_csv(built / "data/processed/xiaomi/eva.csv", keep_default_na=False, na_values=[""])
     rows = eva[eva["eva"].notna() & eva["headline"]]

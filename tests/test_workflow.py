@@ -104,10 +104,10 @@ def test_paper_renders_with_computed_values_and_no_loose_ends(built):
     tables = re.findall(r"<table[^>]*>.*?</table>", html, flags=re.S)
     assert len(tables) >= 17
     assert not any(re.search(r">\s*(nan|inf|-inf)\s*<", tb) for tb in tables)
-    for fig in ("segments", "margins", "eva", "trends"):
+    for fig in ("segments", "margins", "eva", "trends", "coverage"):
         assert (built / f"reports/figures/{fig}.png").stat().st_size > 10_000
         assert f'id="fig-{fig}"' in html
-    assert html.count("data:image/png;base64,") >= 4       # self-contained
+    assert html.count("data:image/png;base64,") >= 5       # self-contained
     for n in range(1, 18):
         assert f"Table {n}" in html
     assert "Claims audit" in html and "S3-01" in html and "contradicted" in html

@@ -64,9 +64,16 @@ def ratio_titles(ratios: pd.DataFrame, items: dict[tuple[str, int], str]) -> dic
 
 
 def market_titles(market: pd.DataFrame) -> dict[str, str]:
-    """Market source id -> 'id: value unit, note/URL: "quote"' (cost-of-capital inputs)."""
-    return {r.source_id: f'{r.source_id}: {r.value:g} {r.unit} ({r.year_label}), {r.url}: "{r.evidence}"'
-            for r in market.itertuples(index=False)}
+    """Market source id -> 'id: value unit (year), URL: "quote"' (cost-of-capital inputs); a derived value says so
+    instead of naming a URL. Missing fields are left out, never printed as 'nan'."""
+    out = {}
+    for r in market.itertuples(index=False):
+        head = f"{r.value:g} {str(r.unit).replace('_', ' ')}" + (f" ({r.year_label})" if pd.notna(r.year_label) else "")
+        where = str(r.url) if pd.notna(r.url) and str(r.url).strip() else "derived by a stated rule (no URL)"
+        quote = f': "{r.evidence}"' if pd.notna(r.evidence) and str(r.evidence).strip() else ""
+        name = "derived value" if str(r.source_id).startswith("derived:") else str(r.source_id)
+        out[str(r.source_id)] = f"{name}: {head}, {where}{quote}"
+    return out
 
 
 def source_ids_of(titles: dict, keys) -> list[str]:
