@@ -15,6 +15,8 @@ rule validate_extract:
         years=lambda w: company_years(w.company),
     log:
         "logs/validate_extract/{company}.log",
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=500,
@@ -69,6 +71,8 @@ rule clean_panel:
         wacc_inputs=WACC_INPUTS,
     log:
         "logs/clean_panel/{company}.log",
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,
@@ -92,6 +96,8 @@ rule check_identities:
     params:
         identities=config["cleaning"]["identities"],
         tolerance=config["cleaning"]["identity_tolerance_relative"],
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,

@@ -36,6 +36,8 @@ rule compute_ratios:
         ),
     params:
         tax_rate_percent=config["ratios"]["roic_tax_rate_percent"],
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,
@@ -59,6 +61,8 @@ rule compute_wacc:
     params:
         wacc=config["wacc"],
         imputation=config["imputation"],
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,
@@ -98,6 +102,8 @@ rule compute_eva:
         identities=config["cleaning"]["identities"],
         fx=config["cleaning"]["fx_estimates"],
         sensitivity=config["sensitivity"],
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,

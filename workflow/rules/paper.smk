@@ -13,6 +13,8 @@ rule audit_claims:
         audit=report(
             "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
         ),
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,

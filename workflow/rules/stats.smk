@@ -13,6 +13,8 @@ rule run_trend_tests:
         ),
     params:
         trends=config["trends"],
+    group:
+        "shard"
     threads: 1
     resources:
         mem_mb=1000,
