@@ -11,41 +11,110 @@ rests on an FX-converted balance (xpm.estimates) says so wherever it is shown.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from .estimates import is_estimate
 
 
+class _Reasons:
+    """Interned reason texts: every reason (and every estimate label) is an integer code into this table, so that
+    Q arithmetic merges integers and the text is decoded once, where a table is written (issue 16). Code 0 is ''.
+    A text is the '; '-joined tuple of its parts; merging keeps the parts of the first, then the new parts of the
+    second, as the string merge did."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = [""]
+        self.parts: list[tuple[str, ...]] = [()]
+        self.code: dict[str, int] = {"": 0}
+        self.pairs: dict[tuple[int, int], int] = {}
+        self._decoder = np.array([""], dtype=object)
+
+    def intern(self, text: str) -> int:
+        c = self.code.get(text)
+        if c is None:
+            c = self.code[text] = len(self.text)
+            self.text.append(text)
+            self.parts.append(tuple(text.split("; ")) if text else ())
+        return c
+
+    def encode(self, values) -> np.ndarray:
+        """Codes of a Series or array of texts (NaN or None count as '')."""
+        arr = np.asarray(values, dtype=object)
+        if arr.size == 0:
+            return np.zeros(0, dtype=np.int32)
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        table = np.array([self.intern(u if isinstance(u, str) else "") for u in uniques] + [0], dtype=np.int32)
+        return table[codes]          # the sentinel -1 picks the appended 0
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        if len(self._decoder) != len(self.text):
+            self._decoder = np.array(self.text, dtype=object)
+        return self._decoder[codes]
+
+    def merge_pair(self, a: int, b: int) -> int:
+        c = self.pairs.get((a, b))
+        if c is None:
+            first = self.parts[a]
+            c = self.pairs[(a, b)] = self.intern("; ".join(first + tuple(p for p in self.parts[b] if p not in first)))
+        return c
+
+    def merge(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Element-wise: a where b is empty or equal, b where a is empty, else the merge of both."""
+        out = np.where(a == 0, b, a)
+        both = (a != 0) & (b != 0) & (a != b)
+        if both.any():
+            pairs = (a[both].astype(np.int64) << 32) | b[both].astype(np.int64)
+            uniq, inv = np.unique(pairs, return_inverse=True)
+            merged = np.array([self.merge_pair(int(p >> 32), int(p & 0xFFFFFFFF)) for p in uniq], dtype=np.int32)
+            out[both] = merged[inv]
+        return out
+
+
+REASONS = _Reasons()
+
+
 def _merge(a: pd.Series, b: pd.Series) -> pd.Series:
     """Join two reason columns, each reason once ('missing x FY2020; missing y FY2021')."""
-    x, y = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
-    out = np.where(x == "", y, x)
-    both = (x != "") & (y != "") & (x != y)
-    for k in np.flatnonzero(both):
-        parts = x[k].split("; ")
-        out[k] = "; ".join(parts + [p for p in y[k].split("; ") if p not in parts])
-    return pd.Series(out, index=a.index, dtype=object)
+    return pd.Series(REASONS.decode(REASONS.merge(REASONS.encode(a), REASONS.encode(b))), index=a.index, dtype=object)
 
 
-@dataclass
 class Q:
-    v: pd.Series
-    why: pd.Series
-    name: str = ""
-    est: pd.Series | None = None
+    """Values `v` (a Series by company and fiscal year), the reason each missing value is missing (`why`, '' where
+    the value exists) and the flagged estimates it rests on (`est`). Reasons and estimates are held as interned
+    integer codes (`REASONS`) and read as text through the `why` and `est` properties."""
 
-    def __post_init__(self) -> None:
-        if self.est is None:
-            self.est = pd.Series("", index=self.v.index, dtype=object)
+    __slots__ = ("v", "name", "_why", "_est")
+
+    def __init__(self, v: pd.Series, why, name: str = "", est=None) -> None:
+        self.v = v
+        self.name = name
+        self._why = REASONS.encode(why)
+        self._est = np.zeros(len(v), dtype=np.int32) if est is None else REASONS.encode(est)
+
+    @classmethod
+    def _of(cls, v: pd.Series, why: np.ndarray, name: str, est: np.ndarray) -> "Q":
+        q = cls.__new__(cls)
+        q.v, q._why, q.name, q._est = v, why, name, est
+        return q
+
+    @property
+    def why(self) -> pd.Series:
+        return pd.Series(REASONS.decode(self._why), index=self.v.index, dtype=object)
+
+    @property
+    def est(self) -> pd.Series:
+        return pd.Series(REASONS.decode(self._est), index=self.v.index, dtype=object)
+
+    @est.setter
+    def est(self, value) -> None:
+        self._est = REASONS.encode(value)
 
     def _bin(self, other, op, sym):
         if isinstance(other, Q):
-            why = _merge(self.why, other.why)
-            return Q(op(self.v, other.v), why, f"({self.name} {sym} {other.name})", _merge(self.est, other.est))
-        return Q(op(self.v, other), self.why.copy(), f"({self.name} {sym} {other})", self.est.copy())
+            return Q._of(op(self.v, other.v), REASONS.merge(self._why, other._why),
+                         f"({self.name} {sym} {other.name})", REASONS.merge(self._est, other._est))
+        return Q._of(op(self.v, other), self._why, f"({self.name} {sym} {other})", self._est)
 
     def __add__(self, o):
         return self._bin(o, lambda a, b: a + b, "+")
@@ -59,29 +128,29 @@ class Q:
     __rmul__ = __mul__
 
     def __neg__(self):
-        return Q(-self.v, self.why.copy(), f"-{self.name}", self.est.copy())
+        return Q._of(-self.v, self._why, f"-{self.name}", self._est)
 
     def __truediv__(self, o):
         if not isinstance(o, Q):
-            return Q(self.v / o, self.why.copy(), f"{self.name} / {o}", self.est.copy())
-        zero = (o.v == 0) & o.v.notna()
+            return Q._of(self.v / o, self._why, f"{self.name} / {o}", self._est)
+        zero = ((o.v == 0) & o.v.notna()).to_numpy()
         den = o.v.where(~zero)
-        why = _merge(self.why, o.why)
-        why = why.where(~(zero & (why == "")), f"zero denominator: {o.name}")
-        return Q(self.v / den, why, f"{self.name} / {o.name}", _merge(self.est, o.est))
+        why = REASONS.merge(self._why, o._why)
+        why = np.where(zero & (why == 0), REASONS.intern(f"zero denominator: {o.name}"), why).astype(np.int32)
+        return Q._of(self.v / den, why, f"{self.name} / {o.name}", REASONS.merge(self._est, o._est))
 
     def where_positive(self, label: str) -> "Q":
         """NaN with a reason where the value is not > 0 (e.g. a growth base or an equity that is negative)."""
-        bad = (self.v <= 0) & self.v.notna()
-        why = self.why.where(~(bad & (self.why == "")), f"{label} not positive")
-        return Q(self.v.where(~bad), why, self.name, self.est.copy())
+        bad = ((self.v <= 0) & self.v.notna()).to_numpy()
+        why = np.where(bad & (self._why == 0), REASONS.intern(f"{label} not positive"), self._why).astype(np.int32)
+        return Q._of(self.v.where(~bad), why, self.name, self._est)
 
     def clean(self) -> "Q":
         """Final check: no inf survives; a NaN always has a reason."""
         v = self.v.replace([np.inf, -np.inf], np.nan)
-        why = self.why.where(~(v.isna() & (self.why == "")), "not computable")
-        why = why.where(v.isna(), "")
-        return Q(v, why, self.name, self.est.where(v.notna(), ""))
+        missing = v.isna().to_numpy()
+        why = np.where(missing, np.where(self._why == 0, REASONS.intern("not computable"), self._why), 0)
+        return Q._of(v, why.astype(np.int32), self.name, np.where(missing, 0, self._est).astype(np.int32))
 
 
 class Wide:
@@ -116,12 +185,15 @@ class Wide:
 
     def _q(self, item: str, lag: int = 0) -> Q:
         v = self._series(item, lag)
-        why = pd.Series("", index=self.index, dtype=object)
+        why = np.zeros(len(v), dtype=np.int32)
         miss = v.isna().to_numpy()
         if miss.any():
-            years = (self.index.get_level_values(1)[miss] - lag).astype(str)
-            why[miss] = ("missing " + item + " FY") + pd.Index(years)
-        return Q(v, why, item if lag == 0 else f"{item}[t-{lag}]", self._est(item, lag))
+            years = self.index.get_level_values(1).to_numpy()[miss] - lag
+            uniq, inv = np.unique(years, return_inverse=True)
+            codes = np.array([REASONS.intern(f"missing {item} FY{int(y)}") for y in uniq], dtype=np.int32)
+            why[miss] = codes[inv]
+        est = REASONS.encode(self._est(item, lag)) if self.est_keys else np.zeros(len(v), dtype=np.int32)
+        return Q._of(v, why, item if lag == 0 else f"{item}[t-{lag}]", est)
 
     def __getitem__(self, item: str) -> Q:
         return self._q(item)
@@ -171,4 +243,5 @@ class Wide:
         return self._q(it, lag), it
 
     def constant(self, value: float, name: str) -> Q:
-        return Q(pd.Series(float(value), index=self.index), pd.Series("", index=self.index, dtype=object), name)
+        zeros = np.zeros(len(self.index), dtype=np.int32)
+        return Q._of(pd.Series(float(value), index=self.index), zeros, name, zeros)
