@@ -23,7 +23,7 @@ import pandas as pd
 
 from .estimates import BASIS_FX
 from .market import TIER_CARRIED, TIER_DERIVED, TIER_REPORTED, pick, select_by_vintage
-from .quantity import Q, Wide
+from .quantity import Q, Wide, stack
 
 
 def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "", *,
@@ -202,14 +202,10 @@ def rd_capitalisation(w: Wide, life: int) -> tuple[Q, Q]:
 
 def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]], definition: str = "") -> pd.DataFrame:
     """Long build-up; `definition` names the one equity / debt item used for every year (Wide.definition)."""
-    frames = []
-    for order, (line, q, unit) in enumerate(lines):
-        q = q.clean()
-        frames.append(pd.DataFrame({"company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
-                                    "method": method, "order": order, "line": line, "value": q.v.values,
-                                    "unit": unit, "status": q.why.values, "estimate_inputs": q.est.values,
-                                    "definition": definition}))
-    return pd.concat(frames, ignore_index=True)
+    blocks = [({"method": method, "order": order, "line": line, "unit": unit, "definition": definition}, q)
+              for order, (line, q, unit) in enumerate(lines)]
+    return stack(w.index, blocks, ["company", "fiscal_year", "method", "order", "line", "value", "unit", "status",
+                                   "estimate_inputs", "definition"])
 
 
 METHODS = ("residual_income", "simple", "sasac", "stern_stewart")

@@ -153,6 +153,26 @@ class Q:
         return Q._of(v, why.astype(np.int32), self.name, np.where(missing, 0, self._est).astype(np.int32))
 
 
+def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]) -> pd.DataFrame:
+    """Long table of several Q's on one (company, fiscal_year) index: each block's constant columns, its cleaned
+    values (`value`), reasons (`status`) and estimate labels (`estimate_inputs`), the codes decoded once for the
+    whole table; `columns` gives the order."""
+    n, k = len(index), len(blocks)
+    qs = [q.clean() for _, q in blocks]
+    for q in qs:
+        if not (q.v.index is index or q.v.index.equals(index)):
+            raise ValueError(f"{q.name}: index differs from the panel's (company, fiscal_year) index")
+    data = {"company": np.tile(index.get_level_values(0).to_numpy(), k),
+            "fiscal_year": np.tile(index.get_level_values(1).to_numpy(), k),
+            "value": np.concatenate([q.v.to_numpy(dtype=float) for q in qs]) if qs else np.zeros(0),
+            "status": REASONS.decode(np.concatenate([q._why for q in qs])) if qs else np.zeros(0, dtype=object),
+            "estimate_inputs": REASONS.decode(np.concatenate([q._est for q in qs])) if qs else np.zeros(0, dtype=object)}
+    for c in columns:
+        if c not in data:
+            data[c] = np.repeat(np.array([b[c] for b, _ in blocks]), n)
+    return pd.DataFrame({c: data[c] for c in columns})
+
+
 class Wide:
     """Items of the cleaned panel by (company, fiscal_year); missing items are NaN with a reason."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .quantity import Q, Wide
+from .quantity import Q, Wide, stack
 
 DAYS = 365.0
 
@@ -286,13 +286,8 @@ def formula_of(fn) -> str:
 def compute_ratios(panel: pd.DataFrame, tax_rate: float) -> pd.DataFrame:
     """Tidy table: company, fiscal_year, group, ratio, value, unit, status ('' or why missing), formula."""
     w = Wide(panel)
-    frames = []
-    for group, name, unit, fn in registry(tax_rate):
-        q = fn(w).clean()
-        formula = formula_of(fn)
-        frames.append(pd.DataFrame({"company": [c for c, _ in q.v.index], "fiscal_year": [y for _, y in q.v.index],
-                                    "group": group, "ratio": name, "value": q.v.to_numpy(), "unit": unit,
-                                    "status": q.why.to_numpy(), "formula": formula,
-                                    "estimate_inputs": q.est.to_numpy()}))
-    out = pd.concat(frames, ignore_index=True)
+    blocks = [({"group": group, "ratio": name, "unit": unit, "formula": formula_of(fn)}, fn(w))
+              for group, name, unit, fn in registry(tax_rate)]
+    out = stack(w.index, blocks, ["company", "fiscal_year", "group", "ratio", "value", "unit", "status", "formula",
+                                  "estimate_inputs"])
     return out.sort_values(["company", "group", "ratio", "fiscal_year"]).reset_index(drop=True)
