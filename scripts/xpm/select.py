@@ -47,62 +47,85 @@ def key_codes(frame: pd.DataFrame) -> np.ndarray:
     return frame.groupby(KEY, sort=True, dropna=False).ngroup().to_numpy()
 
 
+def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, url: np.ndarray,
+                    relative: float) -> np.ndarray:
+    """For each row, how many rows of the same key *from another URL* agree with its value within the rounding of
+    both printings plus the relative tolerance (two pages of one site repeating a number are one witness, not two).
+    Sorted-group operation: rows sorted by key, each row compared with the rows 1, 2, ... places after it while
+    they share its key, so the work is the sum of the group sizes squared, with no join."""
+    order = np.argsort(k, kind="stable")
+    ks, v, r, u = k[order], value[order], resolution[order], url[order]
+    counts = np.zeros(len(k), dtype=np.int64)
+    d = 1
+    while d < len(ks):
+        same = ks[:-d] == ks[d:]
+        if not same.any():
+            break
+        i = np.flatnonzero(same)
+        j = i + d
+        allow = r[i] + r[j] + relative * np.maximum(np.abs(v[i]), np.abs(v[j]))
+        agree = (np.abs(v[i] - v[j]) <= allow + 1e-9) & (u[i] != u[j])
+        np.add.at(counts, i[agree], 1)
+        np.add.at(counts, j[agree], 1)
+        d += 1
+    out = np.zeros(len(k), dtype=np.int64)
+    out[order] = counts
+    return out
+
+
 def corroboration(evidence: pd.DataFrame, relative: float) -> pd.Series:
-    """For each row, how many rows of the same key *from another URL* agree with its value
-    (two pages of one site repeating a number are one witness, not two). Vectorised as a self-join on the
-    integer key, only over the keys with several rows."""
-    e = pd.DataFrame({"_k": evidence["_k"].to_numpy() if "_k" in evidence else key_codes(evidence),
-                      "value": evidence["value"].to_numpy(), "resolution": evidence["resolution"].to_numpy(),
-                      "url": evidence["url"].to_numpy(), "_row": np.arange(len(evidence))})
-    multi = e[e.duplicated("_k", keep=False)]
-    out = np.zeros(len(e), dtype=int)
-    if not multi.empty:
-        pairs = multi.merge(multi, on="_k", suffixes=("", "_o"))
-        pairs = pairs[(pairs["_row"] != pairs["_row_o"]) & (pairs["url"] != pairs["url_o"])]
-        allow = pairs["resolution"] + pairs["resolution_o"] + relative * np.maximum(pairs["value"].abs(),
-                                                                                     pairs["value_o"].abs())
-        agree = (pairs["value"] - pairs["value_o"]).abs() <= allow + 1e-9
-        counts = agree.groupby(pairs["_row"]).sum()
-        out[counts.index.to_numpy()] = counts.to_numpy()
-    return pd.Series(out, index=evidence.index)
+    """For each row, how many rows of the same key from another URL agree with its value (agreeing_others)."""
+    k = evidence["_k"].to_numpy() if "_k" in evidence else key_codes(evidence)
+    url = url_codes(evidence["url"])
+    return pd.Series(agreeing_others(k, evidence["value"].to_numpy(float), evidence["resolution"].to_numpy(float),
+                                     url, relative), index=evidence.index)
+
+
+def url_codes(url: pd.Series) -> np.ndarray:
+    """One integer per URL; a missing URL differs from every other (as NaN != NaN), never one shared witness."""
+    codes = pd.factorize(url.astype(object).to_numpy())[0]
+    missing = np.flatnonzero(codes < 0)
+    codes[missing] = -1 - np.arange(len(missing))
+    return codes
+
+
+def precedence_order(e: pd.DataFrame, k: np.ndarray, kinds: list[str], doc_types: list[str],
+                     relative: float, sid_rank: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the rows of `e` sorted best-first within each key: kind, newest company document, document
+    type, corroboration, precision, source id (the precedence of the module doc), by one stable lexsort on
+    numeric arrays."""
+    kind_rank = e["kind"].map({x: i for i, x in enumerate(kinds)}).fillna(len(kinds)).to_numpy(float)
+    newest = pd.to_datetime(e["doc_period_end"].where(e["kind"] == "company_document"), errors="coerce")
+    # newest first: ascending on minus the days since 1970 (0 for rows that are not company documents)
+    doc_age = -((newest - pd.Timestamp("1970-01-01")).dt.days.fillna(0.0)).to_numpy(float)
+    type_rank = e["doc_type"].map({x: i for i, x in enumerate(doc_types)}).fillna(len(doc_types)).to_numpy(float)
+    value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
+    support = agreeing_others(k, value, resolution, url_codes(e["url"]), relative)
+    if sid_rank is None:
+        sid_rank = text_rank(e["source_id"])
+    return np.lexsort((sid_rank, resolution, -support, type_rank, doc_age, kind_rank, k))
+
+
+def text_rank(s: pd.Series) -> np.ndarray:
+    """Integer ranks of a text column in sort order (one string sort, then integer work)."""
+    codes, uniques = pd.factorize(s.astype(str).to_numpy(object))
+    order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes]
 
 
 def rank_evidence(evidence: pd.DataFrame, kinds: list[str], doc_types: list[str], relative: float) -> pd.DataFrame:
-    """Add the sort keys of the precedence and return the frame sorted best-first within each key."""
+    """The frame sorted best-first within each key (precedence_order), with its integer key `_k`."""
     e = evidence.copy()
     if "_k" not in e:
         e["_k"] = key_codes(e)
-    e["_support"] = -corroboration(e, relative)
-    e["_kind_rank"] = e["kind"].map({k: i for i, k in enumerate(kinds)}).fillna(len(kinds))
-    newest = pd.to_datetime(e["doc_period_end"].where(e["kind"] == "company_document"), errors="coerce")
-    # newest first: sort ascending on minus the days since 1970 (0 for rows that are not company documents)
-    e["_doc_age"] = -((newest - pd.Timestamp("1970-01-01")).dt.days.fillna(0.0))
-    e["_doc_type_rank"] = e["doc_type"].map({k: i for i, k in enumerate(doc_types)}).fillna(len(doc_types))
-    return e.sort_values(["_k", "_kind_rank", "_doc_age", "_doc_type_rank", "_support", "resolution", "source_id"],
-                         kind="mergesort")
+    return e.iloc[precedence_order(e, e["_k"].to_numpy(), kinds, doc_types, relative)]
 
 
-def disagree(a: pd.Series, b: pd.Series, res_a: pd.Series, res_b: pd.Series, relative: float) -> pd.Series:
-    """True where two printed values differ by more than their rounding plus a relative tolerance."""
-    allowance = res_a + res_b + relative * np.maximum(a.abs(), b.abs())
-    return (a - b).abs() > allowance + 1e-9
-
-
-def refine(ranked: pd.DataFrame, winner: pd.DataFrame) -> pd.DataFrame:
-    """Replace the winner's value by the most precise eligible printing of the same figure (see module doc).
-    Works on the integer key `_k` and the precedence position `_pos` of rank_evidence/choose_values."""
-    w = winner.assign(precedence_source_id=winner["source_id"])
-    by_k = w.set_index("_k")
-    wv, wr = ranked["_k"].map(by_k["value"]), ranked["_k"].map(by_k["resolution"])
-    same = (ranked["value"] - wv).abs() <= ranked["resolution"] + wr + 1e-9
-    better = ranked[same & (ranked["resolution"] < wr)]
-    if better.empty:
-        return w
-    # among equally precise printings, the one the precedence ranks first
-    best = better.sort_values(["_k", "resolution", "_pos"], kind="mergesort").drop_duplicates("_k")
-    best = best.assign(precedence_source_id=best["_k"].map(by_k["precedence_source_id"]))
-    keep = w[~w["_k"].isin(best["_k"])]
-    return pd.concat([keep, best[keep.columns]], ignore_index=True).sort_values("_k").reset_index(drop=True)
+def group_starts(ks: np.ndarray) -> np.ndarray:
+    """Boolean mask of the first row of each run of equal keys in a key-sorted array."""
+    return np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, dtype=bool)
 
 
 def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, kinds: list[str],
@@ -113,63 +136,119 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     (next eligible source by precedence) and how many eligible sources agree with the choice.
     conflicts: every other source (eligible or not, same currency) whose value disagrees with the chosen
     one beyond rounding + relative_tolerance, with both values.
-    Every join, sort and count runs on one integer key per (company, fiscal_year, period, item) and on the raw
-    row number, never on the four text columns (issue 16).
+    The choice runs on numeric arrays: one integer key per (company, fiscal_year, period, item), the precedence as
+    one lexsort, the precision swap, the runner-up and the agreement counts as sorted-group operations; the text
+    columns are taken once, for the rows that are written (issue 16).
     """
     e = evidence.reset_index(drop=True)
-    e["exclusion"] = eligibility(e, periods, currency)
-    e["_k"], e["_row"] = key_codes(e), np.arange(len(e))
-    ok = rank_evidence(e[e["exclusion"] == ""], kinds, doc_types, relative_tolerance)
-    ok["_pos"] = ok.groupby("_k").cumcount()
-    chosen = refine(ok, ok[ok["_pos"] == 0])
-    ck = chosen.set_index("_k")
-    rest = ok[~ok["_row"].isin(chosen["_row"])]
-    runner = rest[rest.groupby("_k").cumcount() == 0].set_index("_k")
-    panel = chosen.assign(runner_up_source_id=chosen["_k"].map(runner["source_id"]),
-                          runner_up_value=chosen["_k"].map(runner["value"]),
-                          runner_up_kind=chosen["_k"].map(runner["kind"]))
-    unreliable = e["exclusion"].str.startswith("unreliable").to_numpy(dtype=bool)
-    comp = e[((e["exclusion"] == "").to_numpy() | unreliable) & e["_k"].isin(chosen["_k"]).to_numpy()]
-    comp = comp.assign(chosen_value=comp["_k"].map(ck["value"]), chosen_resolution=comp["_k"].map(ck["resolution"]),
-                       chosen_source_id=comp["_k"].map(ck["source_id"]))
-    comp = comp[comp["source_id"] != comp["chosen_source_id"]]
-    comp["agrees"] = ~disagree(comp["value"], comp["chosen_value"], comp["resolution"], comp["chosen_resolution"],
-                               relative_tolerance)
-    panel["n_sources"] = panel["_k"].map(ok.groupby("_k").size())
-    panel["n_agreeing"] = panel["_k"].map(comp[comp["exclusion"] == ""].groupby("_k")["agrees"].sum()).fillna(0)
-    panel["n_agreeing"] = panel["n_agreeing"].astype(int)
-    conflicts = comp[~comp["agrees"]].copy().assign(note="")
+    exclusion = eligibility(e, periods, currency).to_numpy(dtype=object)
+    k = key_codes(e)
+    value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
+    sid = e["source_id"].astype(str).to_numpy(object)
+    eligible = exclusion == ""
+    unreliable = pd.Series(exclusion).str.startswith("unreliable").to_numpy(dtype=bool)
+    sid_rank = text_rank(e["source_id"])
+
+    # precedence among the eligible rows: `ranked` holds row numbers of e, best first within each key
+    ok = np.flatnonzero(eligible)
+    ranked = ok[precedence_order(e.iloc[ok], k[ok], kinds, doc_types, relative_tolerance, sid_rank[ok])]
+    rk = k[ranked]
+    first = group_starts(rk)
+    start = np.flatnonzero(first)
+    pos = np.arange(len(ranked)) - np.repeat(start, np.diff(np.r_[start, len(ranked)]))
+    keys, winner = rk[first], ranked[first]
+    n_sources = np.diff(np.r_[start, len(ranked)])
+
+    # precision first: the most precise eligible printing of the same figure replaces the precedence winner
+    grp = np.repeat(np.arange(len(keys)), n_sources)
+    wv, wr = value[winner][grp], resolution[winner][grp]
+    better = (np.abs(value[ranked] - wv) <= resolution[ranked] + wr + 1e-9) & (resolution[ranked] < wr)
+    chosen = winner.copy()
+    if better.any():
+        b = np.flatnonzero(better)
+        b = b[np.lexsort((pos[b], resolution[ranked][b], grp[b]))]          # by key, precision, precedence
+        b = b[group_starts(grp[b])]
+        chosen[grp[b]] = ranked[b]
+    # runner-up: the first row in precedence order that is not the chosen one
+    not_chosen = ranked != chosen[grp]
+    rest = np.flatnonzero(not_chosen)
+    rest = rest[group_starts(grp[rest])]
+    runner = np.full(len(keys), -1)
+    runner[grp[rest]] = ranked[rest]
+
+    # every other eligible or flagged source of a chosen key, against the chosen value
+    slot = np.full(len(k), -1)                      # the chosen key's position, -1 for a key without a choice
+    if len(keys):
+        at = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
+        slot = np.where(keys[at] == k, at, -1)
+    cand = np.flatnonzero((eligible | unreliable) & (slot >= 0))
+    cs = slot[cand]
+    cand, cs = cand[sid[cand] != sid[chosen][cs]], cs[sid[cand] != sid[chosen][cs]]
+    agrees = ~disagree_arrays(value[cand], value[chosen][cs], resolution[cand], resolution[chosen][cs],
+                              relative_tolerance)
+    n_agreeing = np.bincount(cs[agrees & eligible[cand]], minlength=len(keys))
+    clash = cand[~agrees]
+    n_conflicting = np.bincount(slot[clash][eligible[clash]], minlength=len(keys))
+
+    panel = e.iloc[chosen].reset_index(drop=True)
+    panel["precedence_source_id"] = sid[winner]
+    panel["n_sources"], panel["n_agreeing"], panel["n_conflicting"] = n_sources, n_agreeing, n_conflicting
+    has_runner = runner >= 0
+    r = np.where(has_runner, runner, 0)
+    panel["runner_up_source_id"] = np.where(has_runner, sid[r], np.nan).astype(object)
+    panel["runner_up_value"] = np.where(has_runner, value[r], np.nan)
+    panel["runner_up_kind"] = np.where(has_runner, e["kind"].to_numpy(object)[r], np.nan).astype(object)
+
+    conflicts = conflict_rows(e, clash, chosen[slot[clash]], note="")
+    conflicts["_k"] = k[clash]
     # keys where every source is flagged (no value chosen): a recorded contradiction is still listed, each source
     # against the lowest source id of the key, so that it is never hidden by the absence of a choice
-    flagged = e[unreliable]
-    unchosen = flagged[~flagged["_k"].isin(chosen["_k"])].sort_values(["_k", "source_id"])
-    if not unchosen.empty:
-        ref = unchosen.drop_duplicates("_k").set_index("_k")
-        pairs = unchosen.assign(chosen_value=unchosen["_k"].map(ref["value"]),
-                                chosen_resolution=unchosen["_k"].map(ref["resolution"]),
-                                chosen_source_id=unchosen["_k"].map(ref["source_id"]))
-        pairs = pairs[pairs["source_id"] != pairs["chosen_source_id"]]
-        pairs = pairs[disagree(pairs["value"], pairs["chosen_value"], pairs["resolution"], pairs["chosen_resolution"],
-                               relative_tolerance)]
-        pairs = pairs.assign(note="no value chosen (every source flagged): compared with " + pairs["chosen_source_id"])
-        conflicts = pd.concat([conflicts, pairs], ignore_index=True)
-    conflicts["difference"] = conflicts["value"] - conflicts["chosen_value"]
+    flagged = np.flatnonzero(unreliable & (slot < 0))
+    if len(flagged):
+        flagged = flagged[np.lexsort((sid_rank[flagged], k[flagged]))]
+        ref = flagged[group_starts(k[flagged])]
+        ref_of = np.repeat(ref, np.diff(np.r_[np.flatnonzero(group_starts(k[flagged])), len(flagged)]))
+        keep = (sid[flagged] != sid[ref_of]) & disagree_arrays(value[flagged], value[ref_of], resolution[flagged],
+                                                               resolution[ref_of], relative_tolerance)
+        rows, refs = flagged[keep], ref_of[keep]
+        more = conflict_rows(e, rows, refs, note=None)
+        more["_k"] = k[rows]
+        conflicts = pd.concat([conflicts, more], ignore_index=True)
+    conflicts["difference"] = conflicts["other_value"] - conflicts["chosen_value"]
     conflicts["relative_difference"] = conflicts["difference"] / conflicts["chosen_value"].abs().replace(0, np.nan)
-    panel["n_conflicting"] = panel["_k"].map(conflicts[conflicts["exclusion"] == ""].groupby("_k").size()).fillna(0)
-    panel["n_conflicting"] = panel["n_conflicting"].astype(int)
+    if len(conflicts):
+        o = np.lexsort((text_rank(conflicts["other_source_id"]), conflicts["_k"].to_numpy()))
+        conflicts = conflicts.iloc[o]
     panel_cols = KEY + ["statement", "quantity", "value", "canonical_unit", "resolution", "value_printed", "unit",
                         "source_id", "kind", "document", "url", "raw_file", "raw_row", "precedence_source_id",
                         "n_sources", "n_agreeing",
                         "n_conflicting", "runner_up_source_id", "runner_up_value", "runner_up_kind"]
-    other = {"value": "other_value", "source_id": "other_source_id", "kind": "other_kind",
-             "reliability_flag": "other_reliability_flag", "document": "other_document"}
-    conflicts = conflicts.rename(columns=other).sort_values(["_k", "other_source_id"])
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
                            "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
                            "other_document", "note"]
-    status = np.where(e["exclusion"] != "", "excluded: " + e["exclusion"], "eligible").astype(object)
-    status[chosen["_row"].to_numpy()] = "chosen"
-    ev = e.drop(columns=["exclusion"]).assign(status=status).sort_values(["_k", "source_id"])
-    return (panel[panel_cols].reset_index(drop=True),
-            conflicts[conflict_cols].reset_index(drop=True),
-            ev.drop(columns=["_k", "_row"]).reset_index(drop=True))
+    status = np.where(exclusion != "", "excluded: " + exclusion.astype(str), "eligible").astype(object)
+    status[chosen] = "chosen"
+    order = np.lexsort((sid_rank, k))
+    ev = e.assign(status=status).iloc[order]
+    return (panel[panel_cols].reset_index(drop=True), conflicts[conflict_cols].reset_index(drop=True),
+            ev.reset_index(drop=True))
+
+
+def disagree_arrays(a: np.ndarray, b: np.ndarray, res_a: np.ndarray, res_b: np.ndarray, relative: float) -> np.ndarray:
+    """True where two printed values differ by more than their rounding plus a relative tolerance."""
+    return np.abs(a - b) > res_a + res_b + relative * np.maximum(np.abs(a), np.abs(b)) + 1e-9
+
+
+def conflict_rows(e: pd.DataFrame, rows: np.ndarray, against: np.ndarray, note: str | None) -> pd.DataFrame:
+    """Conflict records: the rows `rows` of e (the other source) against the rows `against` (the chosen value or,
+    for a key with every source flagged, its lowest source id; then `note` names it)."""
+    o = e.iloc[rows].reset_index(drop=True)
+    c = e.iloc[against].reset_index(drop=True)
+    out = o[KEY + ["canonical_unit"]].copy()
+    out["chosen_value"], out["chosen_source_id"] = c["value"].to_numpy(float), c["source_id"].to_numpy(object)
+    out["other_value"], out["other_source_id"] = o["value"].to_numpy(float), o["source_id"].to_numpy(object)
+    out["other_kind"], out["other_reliability_flag"] = o["kind"].to_numpy(object), o["reliability_flag"].to_numpy(object)
+    out["other_document"] = o["document"].to_numpy(object)
+    out["note"] = note if note is not None else \
+        ("no value chosen (every source flagged): compared with " + c["source_id"].astype(str)).to_numpy(object)
+    return out
