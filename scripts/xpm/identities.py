@@ -41,7 +41,7 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         diff = lhs - rhs
         pres = present.to_numpy()
         names = np.array(items)
-        missing = [", ".join(names[~row]) for row in pres]
+        missing = _missing_lists(pres, names)
         n_present_terms = present[list(terms)].sum(axis=1).to_numpy()
         upper = ident.get("when_incomplete") == "upper_bound"
         complete = pres.all(axis=1)
@@ -59,14 +59,9 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy() & ~from_here
         status = np.where(uses_est & (status == "violated"), "not met (estimate)",
                           np.where(uses_est & (status != "not checkable"), status + " (estimate)", status))
-        vals = V.to_numpy()
-        detail = []
-        for k in range(len(V)):
-            if not checkable[k]:
-                detail.append("missing " + missing[k])
-                continue
-            d = "; ".join(f"{names[j]}={vals[k, j]:.4f}" for j in range(len(items)) if pres[k, j])
-            detail.append(d if complete[k] else f"partial (missing {missing[k]}): " + d)
+        values = _value_lists(V.to_numpy(), pres, names)
+        detail = np.where(~checkable, "missing " + missing,
+                          np.where(complete, values, "partial (missing " + missing + "): " + values))
         formula = " ".join(f"{'+' if c > 0 else '-'} {i}" for i, c in terms.items()).lstrip("+ ") + f" = {target}"
         f = pd.DataFrame({"company": V.index.get_level_values(0), "fiscal_year": V.index.get_level_values(1),
                           "identity": ident["name"], "formula": formula,
@@ -78,6 +73,27 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
     order = {i["name"]: k for k, i in enumerate(identities)}
     out["_o"] = out["identity"].map(order)
     return out.sort_values(["company", "fiscal_year", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _missing_lists(present: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Per row, the names of the absent items joined by ', ' (computed once per pattern of presence)."""
+    patterns, inverse = np.unique(present, axis=0, return_inverse=True)
+    text = np.array([", ".join(names[~row]) for row in patterns], dtype=object)
+    return text[inverse.ravel()] if len(present) else np.zeros(0, dtype=object)
+
+
+def _value_lists(values: np.ndarray, present: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Per row, 'item=value' for every present item (four decimals) joined by '; ', column by column."""
+    out = np.full(len(values), "", dtype=object)
+    for j, name in enumerate(names):
+        have = present[:, j]
+        if not have.any():
+            continue
+        piece = np.full(len(values), "", dtype=object)
+        piece[have] = [f"{name}={v:.4f}" for v in values[have, j]]
+        join = have & (out != "")
+        out = np.where(join, out + "; " + piece, np.where(have, piece, out))
+    return out
 
 
 def raise_on_violations(checks: pd.DataFrame) -> None:
