@@ -169,7 +169,15 @@ def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]
             "estimate_inputs": REASONS.decode(np.concatenate([q._est for q in qs])) if qs else np.zeros(0, dtype=object)}
     for c in columns:
         if c not in data:
-            data[c] = np.repeat(np.array([b[c] for b, _ in blocks]), n)
+            consts = [b[c] for b, _ in blocks]
+            if all(isinstance(x, str) for x in consts):
+                # a text constant per block: a categorical column (categories in sort order, so sorting is
+                # lexical), not one Python string per row
+                cats = sorted(set(consts))
+                codes = np.repeat(np.array([cats.index(x) for x in consts], dtype=np.int32), n)
+                data[c] = pd.Categorical.from_codes(codes, categories=cats)
+            else:
+                data[c] = np.repeat(np.array(consts), n)
     return pd.DataFrame({c: data[c] for c in columns})
 
 
