@@ -31,14 +31,25 @@ KEY = ["company", "fiscal_year", "period", "item"]
 
 def eligibility(evidence: pd.DataFrame, periods: list[str], currency: str) -> pd.Series:
     """Reason a row may not be chosen ('' when it may)."""
-    reason = pd.Series("", index=evidence.index, dtype=object)
-    money = evidence["quantity"].isin(["money", "per_share", "per_unit"])
-    bad_ccy = money & (evidence["currency"] != currency)
-    reason[~evidence["period"].isin(periods)] = "period not configured"
-    reason[bad_ccy] = "currency " + evidence.loc[bad_ccy, "currency"] + " is never mixed with " + currency
-    flagged = evidence["reliability_flag"].fillna("") != ""
-    reason[flagged & (reason == "")] = "unreliable source: " + evidence.loc[flagged & (reason == ""), "reliability_flag"]
-    return reason
+    return eligibility_reasons(evidence, periods, currency)[0]
+
+
+def eligibility_reasons(evidence: pd.DataFrame, periods: list[str], currency: str) -> tuple[pd.Series, np.ndarray]:
+    """(reason a row may not be chosen, '' when it may; mask of the rows excluded only for a flagged source).
+    The reason texts are built for the excluded rows only."""
+    money = evidence["quantity"].isin(["money", "per_share", "per_unit"]).to_numpy()
+    bad_ccy = money & (evidence["currency"] != currency).to_numpy()
+    bad_period = ~evidence["period"].isin(periods).to_numpy()
+    flag = evidence["reliability_flag"]
+    flagged = (flag.notna() & (flag != "")).to_numpy()
+    unreliable = flagged & ~bad_ccy & ~bad_period
+    reason = np.full(len(evidence), "", dtype=object)
+    reason[bad_period] = "period not configured"
+    if bad_ccy.any():
+        reason[bad_ccy] = ("currency " + evidence.loc[bad_ccy, "currency"] + " is never mixed with " + currency).to_numpy()
+    if unreliable.any():
+        reason[unreliable] = ("unreliable source: " + flag[unreliable]).to_numpy()
+    return pd.Series(reason, index=evidence.index, dtype=object), unreliable
 
 
 def key_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -108,7 +119,7 @@ def precedence_order(e: pd.DataFrame, k: np.ndarray, kinds: list[str], doc_types
 
 def text_rank(s: pd.Series) -> np.ndarray:
     """Integer ranks of a text column in sort order (one string sort, then integer work)."""
-    codes, uniques = pd.factorize(s.astype(str).to_numpy(object))
+    codes, uniques = pd.factorize(s)
     order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -141,12 +152,12 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     columns are taken once, for the rows that are written (issue 16).
     """
     e = evidence.reset_index(drop=True)
-    exclusion = eligibility(e, periods, currency).to_numpy(dtype=object)
+    reasons, unreliable = eligibility_reasons(e, periods, currency)
+    exclusion = reasons.to_numpy(dtype=object)
     k = key_codes(e)
     value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
-    sid = e["source_id"].astype(str).to_numpy(object)
+    sid = e["source_id"].to_numpy(object)
     eligible = exclusion == ""
-    unreliable = pd.Series(exclusion).str.startswith("unreliable").to_numpy(dtype=bool)
     sid_rank = text_rank(e["source_id"])
 
     # precedence among the eligible rows: `ranked` holds row numbers of e, best first within each key
@@ -183,7 +194,8 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
         slot = np.where(keys[at] == k, at, -1)
     cand = np.flatnonzero((eligible | unreliable) & (slot >= 0))
     cs = slot[cand]
-    cand, cs = cand[sid[cand] != sid[chosen][cs]], cs[sid[cand] != sid[chosen][cs]]
+    other = sid_rank[cand] != sid_rank[chosen][cs]          # another source id (same id, same rank)
+    cand, cs = cand[other], cs[other]
     agrees = ~disagree_arrays(value[cand], value[chosen][cs], resolution[cand], resolution[chosen][cs],
                               relative_tolerance)
     n_agreeing = np.bincount(cs[agrees & eligible[cand]], minlength=len(keys))
@@ -208,7 +220,7 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
         flagged = flagged[np.lexsort((sid_rank[flagged], k[flagged]))]
         ref = flagged[group_starts(k[flagged])]
         ref_of = np.repeat(ref, np.diff(np.r_[np.flatnonzero(group_starts(k[flagged])), len(flagged)]))
-        keep = (sid[flagged] != sid[ref_of]) & disagree_arrays(value[flagged], value[ref_of], resolution[flagged],
+        keep = (sid_rank[flagged] != sid_rank[ref_of]) & disagree_arrays(value[flagged], value[ref_of], resolution[flagged],
                                                                resolution[ref_of], relative_tolerance)
         rows, refs = flagged[keep], ref_of[keep]
         more = conflict_rows(e, rows, refs, note=None)
@@ -226,10 +238,11 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
                            "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
                            "other_document", "note"]
-    status = np.where(exclusion != "", "excluded: " + exclusion.astype(str), "eligible").astype(object)
+    status = np.full(len(e), "eligible", dtype=object)
+    status[~eligible] = "excluded: " + exclusion[~eligible].astype(object)
     status[chosen] = "chosen"
     order = np.lexsort((sid_rank, k))
-    ev = e.assign(status=status).iloc[order]
+    ev = e.iloc[order].assign(status=status[order])
     return (panel[panel_cols].reset_index(drop=True), conflicts[conflict_cols].reset_index(drop=True),
             ev.reset_index(drop=True))
 
