@@ -105,16 +105,26 @@ def precedence_order(e: pd.DataFrame, k: np.ndarray, kinds: list[str], doc_types
     """Positions of the rows of `e` sorted best-first within each key: kind, newest company document, document
     type, corroboration, precision, source id (the precedence of the module doc), by one stable lexsort on
     numeric arrays."""
-    kind_rank = e["kind"].map({x: i for i, x in enumerate(kinds)}).fillna(len(kinds)).to_numpy(float)
-    newest = pd.to_datetime(e["doc_period_end"].where(e["kind"] == "company_document"), errors="coerce")
+    kind_rank = per_distinct(e["kind"], lambda x: float(kinds.index(x)) if x in kinds else float(len(kinds)))
     # newest first: ascending on minus the days since 1970 (0 for rows that are not company documents)
-    doc_age = -((newest - pd.Timestamp("1970-01-01")).dt.days.fillna(0.0)).to_numpy(float)
-    type_rank = e["doc_type"].map({x: i for i, x in enumerate(doc_types)}).fillna(len(doc_types)).to_numpy(float)
+    days = per_distinct(e["doc_period_end"], lambda x: float((pd.to_datetime(x, errors="coerce")
+                                                               - pd.Timestamp("1970-01-01")).days)
+                        if isinstance(x, str) and pd.notna(pd.to_datetime(x, errors="coerce")) else 0.0)
+    doc_age = -np.where((e["kind"] == "company_document").to_numpy(dtype=bool), days, 0.0)
+    type_rank = per_distinct(e["doc_type"], lambda x: float(doc_types.index(x)) if x in doc_types
+                             else float(len(doc_types)))
     value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
     support = agreeing_others(k, value, resolution, url_codes(e["url"]), relative)
     if sid_rank is None:
         sid_rank = text_rank(e["source_id"])
     return np.lexsort((sid_rank, resolution, -support, type_rank, doc_age, kind_rank, k))
+
+
+def per_distinct(s: pd.Series, fn) -> np.ndarray:
+    """fn applied once per distinct value of a text column (a missing value passed as None), spread to the rows."""
+    codes, uniques = pd.factorize(s)
+    table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=float)
+    return table[codes]                      # code -1 (missing) picks the last entry
 
 
 def text_rank(s: pd.Series) -> np.ndarray:
