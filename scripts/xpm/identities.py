@@ -25,10 +25,17 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
     """One row per company, fiscal_year and identity: lhs, rhs, difference, allowance, status, detail."""
     p = panel[panel["period"] == period]
     idx = ["company", "fiscal_year"]
-    val = p.pivot_table(index=idx, columns="item", values="value", aggfunc="first")
-    res = p.pivot_table(index=idx, columns="item", values="resolution", aggfunc="first")
-    est = p.assign(_e=is_estimate(p).astype(float)).pivot_table(
-        index=idx, columns="item", values="_e", aggfunc="max").reindex(index=val.index)
+    # one value per company, year and item (the cleaned panel's key): one unstack gives the three wide tables
+    wide = p.assign(_e=is_estimate(p).astype(float)).set_index(idx + ["item"])[["value", "resolution", "_e"]]
+    wide = wide[~wide.index.duplicated()].unstack("item").sort_index()
+    val, res, est = wide["value"], wide["resolution"], wide["_e"]
+    val.columns.name = res.columns.name = est.columns.name = "item"
+    # rows derived from an identity (xpm.derive), found once: source id 'derived:<identity>'
+    if "source_id" in p:
+        codes, uniques = pd.factorize(p["source_id"])
+        derived = {u: i for i, u in enumerate(uniques) if isinstance(u, str) and u.startswith("derived:")}
+    else:
+        codes, derived = np.zeros(len(p), dtype=np.int64), {}
     frames = []
     for ident in identities:
         terms, target = ident["terms"], ident["equals"]
@@ -53,7 +60,8 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
                           np.where(complete, np.where(holds_eq, "holds", "violated"),
                                    np.where(holds_ub, "upper bound holds", "violated")))
         # a value derived from this very identity (xpm.derive) makes it hold by construction: not a check
-        src = p[p["source_id"] == f"derived:{ident['name']}"] if "source_id" in p else p.iloc[:0]
+        code = derived.get(f"derived:{ident['name']}")
+        src = p[codes == code] if code is not None else p.iloc[:0]
         from_here = V.index.isin(pd.MultiIndex.from_frame(src[idx])) if not src.empty else np.zeros(len(V), bool)
         status = np.where(from_here, "derived (not a check)", status)
         uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy() & ~from_here
