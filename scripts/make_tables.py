@@ -30,12 +30,7 @@ def main(smk) -> None:
     items = P.item_titles(panel, evidence, vocab)
 
     def named(frame: pd.DataFrame) -> pd.DataFrame:
-        """Item keys and statements in the reader's words (tables that list line items)."""
-        out = frame.copy()
-        for col in ("item", "statement"):
-            if col in out:
-                out[col] = out[col].map(lambda k: vocab.get(k, k))
-        return out
+        return R.named(frame, vocab)
 
     titles = P.ratio_titles(ratios, items)
     tables = {
@@ -59,10 +54,7 @@ def main(smk) -> None:
         "company_documents": R.pipe_table(P.company_documents(panel), "llr"),
     }
     findings = dict(smk.params.findings)
-    unknown = sorted(set(sum(findings.values(), [])) - set(claims["claim_id"]))
-    if unknown:
-        raise SystemExit(f"ERROR workflow/config.yaml, paper.findings: claim ids {unknown} are not in "
-                         f"data/raw/claims/claims.csv (expected one of {sorted(claims['claim_id'])})")
+    N.check_findings(findings, claims)
     for section, ids in findings.items():
         tables[f"findings_{section}"] = N.study_findings(claims, ids)
     fx_vars = R.fx_variables(fx, change)
@@ -83,14 +75,8 @@ def main(smk) -> None:
               "coverage_change": ("make_tables", i.coverage_baseline), "mva": ("compute_eva", i.mva),
               "eva_robustness": ("compute_eva", i.robustness), "todo": ("make_tables", i.coverage),
               "documents": ("clean_panel", i.panel), "company_documents": ("clean_panel", i.panel)}
-    rows = []
-    for name in [n for n in R.TABLE_TITLES if n in tables]:
-        rule, file = origin.get(name, ("compute_ratios", i.ratios))
-        keys = [k for k in titles if f"ratios_{ratios.loc[ratios['ratio'] == k[0], 'group'].iloc[0]}" == name] \
-            if name.startswith("ratios_") else []
-        rows.append({"Table": R.TABLE_TITLES[name], "Made by rule": rule, "From file": file,
-                     "Source rows": P.compact_ids(P.source_ids_of(titles, keys)) if keys else "see the file"})
-    tables["provenance"] = R.pipe_table(pd.DataFrame(rows), "llll")
+    origin.update({n: ("compute_ratios", i.ratios) for n in tables if n.startswith("ratios_")})
+    tables["provenance"] = R.pipe_table(P.table_sources(origin, R.TABLE_TITLES, ratios, titles), "llll")
     # a (table, note) pair becomes two files: the note is included below the table's caption in paper.qmd
     for name in [n for n, t in tables.items() if isinstance(t, tuple)]:
         tables[name], tables[f"{name}_notes"] = tables[name]

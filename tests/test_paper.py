@@ -183,3 +183,12 @@ def test_pdf_has_the_paper_with_chinese_glyphs_and_unbroken_tables(built):
     fonts = {str(f.get("/BaseFont")) for p in reader.pages for f in
              (p.get("/Resources", {}).get("/Font", {}) or {}).values() for f in [f.get_object()]}
     assert any("NotoSansCJKsc" in f for f in fonts)
+
+
+def test_a_findings_id_that_is_not_an_audited_claim_is_refused():
+    from xpm.errors import ConfigError
+
+    claims = pd.DataFrame({"claim_id": ["S1-01", "S2-01"]})
+    N.check_findings({"eva": ["S1-01"], "performance": ["S2-01"]}, claims)
+    with pytest.raises(ConfigError, match=r"paper.findings: claim ids \['S9-99'\] are not in"):
+        N.check_findings({"eva": ["S1-01", "S9-99"]}, claims)

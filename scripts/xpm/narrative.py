@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import ConfigError
 from .report import GAP, _direction, _fy_years, _series, label, md_text, num, pval
 
 KIND_WORDS = {"company_document": "company documents (annual reports, results announcements, the prospectus)",
@@ -35,6 +36,14 @@ def sourcing_mix(panel: pd.DataFrame) -> dict[str, str]:
     return {"mix_sentence": "; ".join(parts), "mix_n_values": f"{len(p):,}", "mix_n_rule": str(n_rule),
             "mix_company_share": num(100 * company / len(p), 0) if len(p) else GAP,
             "mix_n_documents": f"{rep['document'].nunique():,}"}
+
+
+def check_findings(findings: dict[str, list[str]], claims: pd.DataFrame) -> None:
+    """Every claim id the config places in a results section must be an audited claim."""
+    unknown = sorted(set(sum(findings.values(), [])) - set(claims["claim_id"]))
+    if unknown:
+        raise ConfigError(f"workflow/config.yaml, paper.findings: claim ids {unknown} are not in "
+                          f"data/raw/claims/claims.csv (expected one of {sorted(claims['claim_id'])})")
 
 
 def study_findings(claims: pd.DataFrame, ids: list[str]) -> str:

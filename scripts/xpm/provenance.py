@@ -152,3 +152,19 @@ def eva_titles(buildup: pd.DataFrame, items: dict[tuple[str, int], str]) -> dict
         if parts:
             out[(method, int(year))] = " | ".join(parts + ["cost of capital: see the WACC table"])
     return out
+
+
+def table_sources(origin: dict[str, tuple[str, str]], table_titles: dict[str, str], ratios: pd.DataFrame,
+                  titles: dict) -> pd.DataFrame:
+    """The provenance appendix: per table (in the paper's order), the rule that made it, its file and, for a ratio
+    table, the source rows its values rest on (from the hover provenance `titles`)."""
+    group_of = dict(zip(ratios["ratio"], ratios["group"]))
+    rows = []
+    for name, title in table_titles.items():
+        if name not in origin:
+            continue
+        rule, file = origin[name]
+        keys = [k for k in titles if f"ratios_{group_of.get(k[0], '')}" == name]
+        rows.append({"Table": title, "Made by rule": rule, "From file": file,
+                     "Source rows": compact_ids(source_ids_of(titles, keys)) if keys else "see the file"})
+    return pd.DataFrame(rows)

@@ -211,6 +211,15 @@ def vocabulary(catalogue: pd.DataFrame, series: dict | None = None) -> dict[str,
     return v
 
 
+def named(frame: pd.DataFrame, vocab: dict[str, str]) -> pd.DataFrame:
+    """Item keys and statements of a table in the reader's words (tables that list line items)."""
+    out = frame.copy()
+    for col in ("item", "statement"):
+        if col in out:
+            out[col] = out[col].map(lambda k: vocab.get(k, k))
+    return out
+
+
 SNAKE = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-]|\.\w)")
 WORD = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_]*(?![\w/-]|\.\w)")
 SENTENCE_START = set("|.\n-*:;")
