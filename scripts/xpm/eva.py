@@ -411,9 +411,10 @@ def ke_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> Q:
     """The CAPM cost of equity of wacc.csv as a Q (with the imputed inputs it rests on)."""
     wa = wacc.set_index(["company", "fiscal_year"]).reindex(w.index)
     v = wa["cost_of_equity"].astype(float)
-    why = wa["cost_of_equity_status"].fillna("no cost of equity").astype(object) if "cost_of_equity_status" in wa \
+    # an all-empty text column reads as float: cast to object before filling
+    why = wa["cost_of_equity_status"].astype(object).fillna("no cost of equity") if "cost_of_equity_status" in wa \
         else pd.Series("no cost of equity", index=w.index, dtype=object)
-    est = wa["cost_of_equity_inputs"].fillna("").astype(object) if "cost_of_equity_inputs" in wa \
+    est = wa["cost_of_equity_inputs"].astype(object).fillna("") if "cost_of_equity_inputs" in wa \
         else pd.Series("", index=w.index, dtype=object)
     return Q(v + shift_pp, why.where(v.isna(), ""), "cost of equity", est)
 

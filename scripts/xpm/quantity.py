@@ -186,7 +186,11 @@ class Wide:
 
     def __init__(self, panel: pd.DataFrame, period: str = "FY") -> None:
         p = panel[panel["period"] == period]
-        self.w = p.pivot_table(index=["company", "fiscal_year"], columns="item", values="value", aggfunc="first")
+        # one value per company, year and item (the cleaned panel's key): an unstack, the first row of a repeated
+        # key kept, all-empty items and years dropped as pivot_table would
+        v = p.set_index(["company", "fiscal_year", "item"])["value"].astype(float)
+        v = v[~v.index.duplicated()].unstack("item").sort_index()
+        self.w = v.dropna(how="all", axis=1).dropna(how="all", axis=0)
         self.index = self.w.index
         est = p[is_estimate(p)]
         # (company, fiscal_year, item) -> label of the estimate, e.g. 'fx_estimate total_equity FY2021'
