@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys

@@ -9,7 +9,6 @@ coverage / coverage_groups (how many years the pipeline can compute), none (stat
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputError

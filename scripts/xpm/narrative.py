@@ -89,7 +89,7 @@ def discussion_md(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFra
                 f"(RMB {num(_get(w, 'equity_attributable_owners', neg[-1]), 0)} million at the end of FY{neg[-1]}), "
                 "because the convertible redeemable preferred shares were carried as liabilities at fair value. "
                 "Returns on equity and an equity-based EVA are therefore not meaningful before the listing, and the "
-                "IFRS profit of those years mostly measures the revaluation of the preferred shares")
+                "IFRS profit of those years includes the revaluation of the preferred shares")
         ifrs, adj = _series(ratios, "net_margin"), _series(ratios, "adjusted_net_margin")
         if neg[-1] in ifrs.index and neg[-1] in adj.index:
             text += (f": in FY{neg[-1]} the IFRS net margin was {num(ifrs[neg[-1]], 1)}% against an adjusted "
@@ -105,10 +105,10 @@ def discussion_md(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFra
         paras.append(f"**Listing-year share awards.** Share-based compensation was RMB {num(sbc, 0)} million in FY2018 "
                      f"({num(100 * sbc / rev, 1)}% of revenue), the main gap between IFRS and adjusted profit that year.")
     else:
-        paras.append("**Listing-year share awards.** The one-off share awards granted at the 2018 listing are the "
-                     "largest item between IFRS and adjusted profit in FY2018, but no source in the ledger prints "
-                     "their amount, so their weight in that year's margins is not measured here; the gap between "
-                     "the two profit measures is in the profit-quality table.")
+        paras.append("**Listing-year share awards.** The share awards granted at the 2018 listing are one of the "
+                     "items between IFRS and adjusted profit in FY2018, but no source in the ledger prints their "
+                     "amount, so their weight in that year's margins is not measured here; the gap between the two "
+                     "profit measures is in the profit-quality table.")
     # 3. the trough: the year after the listing with the lowest adjusted margin
     adj = _series(ratios, "adjusted_net_margin")
     after = adj[adj.index > 2018]
