@@ -106,7 +106,8 @@ def test_discussion_is_generated_from_the_data():
     assert "IFRS net margin was -38.3% against an adjusted margin of 4.7%" in text
     assert "no source in the ledger prints their amount" in text
     assert "lowest in FY2022 (3.0%" in text and "revenue fell by 14.7%" in text and "negative that year" in text
-    assert "changes sign in FY2022, FY2023" in text and "every negative year (FY2022) is a year of falling revenue" in text
+    assert "changes sign 2 times (to negative in FY2022, to positive in FY2023)" in text
+    assert "every negative year (FY2022) is a year of falling revenue" in text
     assert "fell from RMB 57.8 in FY2017 to RMB 48.6 in FY2024" in text and "yields less" in text
     assert "rose from 8.3% in FY2017 to 20.3% in FY2024, its highest" in text
     assert "FY2021 value is not sourced" in text

@@ -133,7 +133,12 @@ def discussion_md(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFra
         pos = h.loc[h["eva"] > 0, "fiscal_year"]
         text = (f"**Value creation.** The headline EVA ({label(method).lower()}) is positive in {len(pos)} of "
                 f"{len(h)} computable years")
-        text += (f" and changes sign in {_fy_years(changes)}" if changes else ", with no change of sign")
+        if changes:
+            turns = [f"to {'positive' if h.set_index('fiscal_year').at[y, 'eva'] > 0 else 'negative'} in FY{y}"
+                     for y in changes]
+            text += f" and changes sign {len(changes)} time{'s' if len(changes) > 1 else ''} ({', '.join(turns)})"
+        else:
+            text += ", with no change of sign"
         neg = h.loc[h["eva"] < 0, "fiscal_year"].astype(int).tolist()
         growth = _series(ratios, "revenue_growth")
         falling = [y for y in neg if growth.get(y, 0) < 0]
@@ -175,7 +180,7 @@ def threats_md(coverage: pd.DataFrame, panel: pd.DataFrame, fx_vars: dict, trend
     return "\n\n".join([
         f"**Measurement.** {third:,} of the {len(p):,} panel values come from aggregators, news reports or papers "
         "rather than from Xiaomi's own documents; where a company document exists it wins, and every disagreement "
-        f"beyond rounding is listed (Appendix), but a third-party figure may follow its own definition. {n_gap} of "
+        f"beyond rounding is listed (Appendix A), but a third-party figure may follow its own definition. {n_gap} of "
         f"{len(coverage)} item-years have no source at all, and {n_rule} values rest on a stated rule (an FX "
         f"conversion measured to within {fx_vars.get('fx_max_abs_error_pct', GAP)}% on the overlap years, an "
         "accounting identity or a carried market parameter), each marked where it is used.",
