@@ -4,6 +4,9 @@
     uv run python benchmarks/run.py --quick    # ratios and library scaling only
     uv run python benchmarks/run.py --smoke    # tiny sizes, no rebuild: the test suite runs this so it cannot rot
 
+FinanceToolkit, the peer, is an optional dependency: `uv sync --locked --extra bench` installs it, and the ratio
+comparison then includes it (offline: statements passed in, no API key, no currency conversion, no sleep).
+
 Measures: full rebuild from raw against its floor (jobs x bare `import pandas, statsmodels`), no-op rebuild,
 incremental rebuild after one synthetic fiscal year, the metrics library (cleaning + identities + ratios +
 WACC + EVA, no Snakemake) on synthetic panels of 100, 1,000 and 10,000 companies x 10 years against a
@@ -131,6 +134,57 @@ def ratios_loop(panel: pd.DataFrame) -> pd.DataFrame:
     return out.sort_index()
 
 
+# FinanceToolkit's names for the same line items (its normalisation files), and what each of its ratios is in ours:
+# the same formulas (averages of the opening and closing balance; EBIT as operating income), margins and returns as
+# fractions where ours are per cent
+FTK_ITEMS = {"income": {"revenue": "Revenue", "cost_of_sales": "Cost of Goods Sold", "gross_profit": "Gross Profit",
+                        "operating_profit": "Operating Income", "profit_for_year": "Net Income",
+                        "interest_expense": "Interest Expense"},
+             "balance": {"total_assets": "Total Assets", "current_assets": "Total Current Assets",
+                         "current_liabilities": "Total Current Liabilities", "total_equity": "Total Equity",
+                         "inventories": "Inventory", "trade_receivables": "Accounts Receivable"}}
+FTK_RATIOS = {"gross_margin": ("get_gross_margin", 100), "operating_margin": ("get_operating_margin", 100),
+              "net_margin": ("get_net_profit_margin", 100), "roa": ("get_return_on_assets", 100),
+              "roe": ("get_return_on_equity", 100), "current_ratio": ("get_current_ratio", 1),
+              "total_asset_turnover": ("get_asset_turnover_ratio", 1),
+              "inventory_turnover": ("get_inventory_turnover_ratio", 1),
+              "receivables_turnover": ("get_receivables_turnover", 1),
+              "interest_coverage": ("get_interest_coverage_ratio", 1)}
+
+
+def ratios_financetoolkit(panel: pd.DataFrame) -> pd.DataFrame:
+    """The same ten ratios with FinanceToolkit on the same statements, offline (no API key, no currency conversion,
+    no sleep, no rounding); its statements are built from the long panel inside the timed call, as the others pivot."""
+    import logging
+    import warnings
+
+    from financetoolkit import Toolkit
+
+    logging.getLogger("financetoolkit").setLevel(logging.ERROR)
+    w = panel.pivot_table(index=["company", "item"], columns="fiscal_year", values="value", aggfunc="first")
+    w.columns = pd.PeriodIndex([str(c) for c in w.columns], freq="Y")
+    statements = {}
+    for name, items in FTK_ITEMS.items():
+        s = w[w.index.get_level_values(1).isin(list(items))].rename(index=items, level=1)
+        statements[name] = s
+    tickers = sorted(panel["company"].unique())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tk = Toolkit(tickers, balance=statements["balance"], income=statements["income"],
+                     start_date=f"{int(panel['fiscal_year'].min())}-01-01", convert_currency=False, sleep_timer=False,
+                     progress_bar=False, rounding=None)
+        cols = {}
+        for ours, (method, scale) in FTK_RATIOS.items():
+            r = getattr(tk.ratios, method)()
+            r = r.stack() if isinstance(r.index, pd.Index) and not isinstance(r.index, pd.MultiIndex) else r
+            cols[ours] = r.astype(float) * scale
+    out = pd.DataFrame(cols)
+    out.index = pd.MultiIndex.from_arrays([out.index.get_level_values(0),
+                                           [int(str(p)) for p in out.index.get_level_values(1)]],
+                                          names=["company", "fiscal_year"])
+    return out.replace([np.inf, -np.inf], np.nan)
+
+
 def synthetic_panel(n_companies: int, seed: int = 0) -> pd.DataFrame:
     ev = synthetic_evidence(n_companies, seed=seed)
     return ev[ev["kind"] == "company_document"][["company", "fiscal_year", "period", "item", "value"]]
@@ -140,7 +194,10 @@ def bench_ratios(n_companies: int, repeats: int = 3) -> dict:
     """Median time of each way on the same panel; the three must agree to 1e-9 (relative)."""
     panel = synthetic_panel(n_companies)
     times, results = {}, {}
-    for name, fn in (("library", ratios_library), ("pandas idiom", ratios_pandas), ("python loop", ratios_loop)):
+    ways = [("library", ratios_library), ("pandas idiom", ratios_pandas), ("python loop", ratios_loop)]
+    if has_financetoolkit():
+        ways.append(("FinanceToolkit", ratios_financetoolkit))
+    for name, fn in ways:
         ts = []
         for _ in range(repeats):
             t = time.perf_counter()
@@ -152,7 +209,22 @@ def bench_ratios(n_companies: int, repeats: int = 3) -> dict:
         other = results[name].sort_index()[RATIO_NAMES]
         if not np.allclose(other.to_numpy(float), ref.to_numpy(float), rtol=1e-9, equal_nan=True):
             raise SystemExit(f"benchmark error: {name} ratios differ from the pandas idiom")
+    if "FinanceToolkit" in results:
+        # FinanceToolkit recomputes gross profit as revenue - cost of goods sold, where the others read the printed
+        # gross profit: they differ by its rounding (< 1e-3 relative); every other ratio agrees to 1e-12
+        other = results["FinanceToolkit"].reindex(ref.index)[RATIO_NAMES]
+        for c in RATIO_NAMES:
+            rtol = 1e-3 if c == "gross_margin" else 1e-12
+            if not np.allclose(other[c].to_numpy(float), ref[c].to_numpy(float), rtol=rtol, equal_nan=True):
+                raise SystemExit(f"benchmark error: FinanceToolkit's {c} differs from the pandas idiom")
     return times
+
+
+def has_financetoolkit() -> bool:
+    """FinanceToolkit is an optional peer (`uv sync --locked --extra bench`)."""
+    import importlib.util
+
+    return importlib.util.find_spec("financetoolkit") is not None
 
 
 def synthetic_evidence(n_companies: int, years=range(2015, 2025), seed: int = 0) -> pd.DataFrame:
@@ -249,7 +321,10 @@ def main() -> None:
         print(f"ten ratios, {n:>6} companies x 10 years: library {t['library']:.4f} s, pandas idiom "
               f"{t['pandas idiom']:.4f} s, python loop {t['python loop']:.4f} s; library / idiom "
               f"{t['library'] / t['pandas idiom']:.1f}x (target <= 3x), loop / library "
-              f"{t['python loop'] / t['library']:.1f}x; values identical")
+              f"{t['python loop'] / t['library']:.1f}x; values identical"
+              + (f"; FinanceToolkit {t['FinanceToolkit']:.4f} s, {t['FinanceToolkit'] / t['library']:.1f}x the library "
+                 "(target >= 10x)" if "FinanceToolkit" in t else
+                 "; FinanceToolkit not installed (uv sync --locked --extra bench)"))
     if a.smoke:
         out = subprocess.run([sys.executable, __file__, "--library-size", "20"], capture_output=True, text=True,
                              check=True).stdout.split()
