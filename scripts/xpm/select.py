@@ -230,8 +230,9 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
         flagged = flagged[np.lexsort((sid_rank[flagged], k[flagged]))]
         ref = flagged[group_starts(k[flagged])]
         ref_of = np.repeat(ref, np.diff(np.r_[np.flatnonzero(group_starts(k[flagged])), len(flagged)]))
-        keep = (sid_rank[flagged] != sid_rank[ref_of]) & disagree_arrays(value[flagged], value[ref_of], resolution[flagged],
-                                                               resolution[ref_of], relative_tolerance)
+        differs = disagree_arrays(value[flagged], value[ref_of], resolution[flagged], resolution[ref_of],
+                                  relative_tolerance)
+        keep = (sid_rank[flagged] != sid_rank[ref_of]) & differs
         rows, refs = flagged[keep], ref_of[keep]
         more = conflict_rows(e, rows, refs, note=None)
         more["_k"] = k[rows]
