@@ -15,22 +15,9 @@ import pandas as pd
 from .derive import panel_in_mode
 from .eva import compute_eva, compute_wacc, eva_summary
 from .ratios import compute_ratios
-from .report import label
+from .report import label, year_ranges
 
 EVA_METHODS = ("simple", "sasac", "stern_stewart")
-
-
-def year_ranges(years) -> str:
-    """[2015, 2016, 2017, 2020] -> '2015-2017, 2020'; [] -> ''."""
-    ys = sorted({int(y) for y in years})
-    out, start = [], None
-    for k, y in enumerate(ys):
-        if start is None:
-            start = y
-        if k == len(ys) - 1 or ys[k + 1] != y + 1:
-            out.append(str(start) if start == y else f"{start}-{y}")
-            start = None
-    return ", ".join(out)
 
 
 def needs(reasons: pd.Series) -> str:

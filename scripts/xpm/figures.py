@@ -9,13 +9,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .report import METHOD_LABELS  # noqa: E402
+
 SEGMENTS = [("seg_revenue_smartphones", "Smartphones"), ("seg_revenue_iot_lifestyle", "IoT and lifestyle"),
             ("seg_revenue_internet_services", "Internet services"), ("seg_revenue_others", "Others"),
             ("seg_revenue_smart_ev_new_initiatives", "Smart EV and new initiatives")]
-
-
-METHOD_TITLES = {"residual_income": "Residual income", "simple": "Simple EVA", "sasac": "SASAC EVA",
-                 "stern_stewart": "Stern Stewart EVA"}
 
 
 def revenue_by_segment(panel: pd.DataFrame, years: list[int]):
@@ -118,7 +116,7 @@ def eva_bars(buildup: pd.DataFrame, years: list[int]):
             if np.isnan(v):
                 ax.text(i, 0, "gap", ha="center", va="bottom", fontsize=6, rotation=90, color="#888888")
         ax.set_xticks(x, [str(y)[2:] for y in years])
-        ax.set_title(METHOD_TITLES.get(m, m))
+        ax.set_title(METHOD_LABELS.get(m, m))
         ax.axhline(0, color="grey", lw=0.5)
         ax.set_xlabel("Fiscal year (20xx)")
     axes[0].set_ylabel("RMB billion")

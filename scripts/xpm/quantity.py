@@ -74,11 +74,6 @@ class _Reasons:
 REASONS = _Reasons()
 
 
-def _merge(a: pd.Series, b: pd.Series) -> pd.Series:
-    """Join two reason columns, each reason once ('missing x FY2020; missing y FY2021')."""
-    return pd.Series(REASONS.decode(REASONS.merge(REASONS.encode(a), REASONS.encode(b))), index=a.index, dtype=object)
-
-
 class Q:
     """Values `v` (a Series by company and fiscal year), the reason each missing value is missing (`why`, '' where
     the value exists) and the flagged estimates it rests on (`est`). Reasons and estimates are held as interned

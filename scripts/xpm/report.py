@@ -449,6 +449,19 @@ def claims_table(a: pd.DataFrame) -> str:
     return pipe_table(out, "llllll")
 
 
+def year_ranges(years, prefix: str = "") -> str:
+    """[2015, 2016, 2017, 2020] -> '2015-2017, 2020' (with prefix 'FY': 'FY2015-FY2017, FY2020'); [] -> ''."""
+    ys = sorted({int(y) for y in years})
+    out, start = [], None
+    for k, y in enumerate(ys):
+        if start is None:
+            start = y
+        if k == len(ys) - 1 or ys[k + 1] != y + 1:
+            out.append(f"{prefix}{start}" if start == y else f"{prefix}{start}-{prefix}{y}")
+            start = None
+    return ", ".join(out)
+
+
 def _years(ys) -> str:
     return ", ".join(str(int(y)) for y in sorted(ys))
 
@@ -531,20 +544,9 @@ def blocking_figures(ratios: pd.DataFrame, summary: pd.DataFrame, top: int) -> p
     if found.empty:
         return pd.DataFrame(columns=["item", "years", "results"])
     pairs = pd.DataFrame(found.tolist(), columns=["item", "fiscal_year"])
-    g = pairs.groupby("item").agg(years=("fiscal_year", lambda y: _fy_span(sorted(set(map(int, y))))),
+    g = pairs.groupby("item").agg(years=("fiscal_year", lambda y: year_ranges(map(int, y), "FY")),
                                   results=("fiscal_year", "size")).reset_index()
     return g.sort_values(["results", "item"], ascending=[False, True]).head(top)
-
-
-def _fy_span(years: list[int]) -> str:
-    """[2015, 2016, 2017, 2020] -> 'FY2015-FY2017, FY2020'."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][1] + 1:
-            runs[-1][1] = y
-        else:
-            runs.append([y, y])
-    return ", ".join(f"FY{a}" if a == b else f"FY{a}-FY{b}" for a, b in runs)
 
 
 def gaps_md(coverage: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, top: int,

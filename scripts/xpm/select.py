@@ -84,14 +84,6 @@ def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, ur
     return out
 
 
-def corroboration(evidence: pd.DataFrame, relative: float) -> pd.Series:
-    """For each row, how many rows of the same key from another URL agree with its value (agreeing_others)."""
-    k = evidence["_k"].to_numpy() if "_k" in evidence else key_codes(evidence)
-    url = url_codes(evidence["url"])
-    return pd.Series(agreeing_others(k, evidence["value"].to_numpy(float), evidence["resolution"].to_numpy(float),
-                                     url, relative), index=evidence.index)
-
-
 def url_codes(url: pd.Series) -> np.ndarray:
     """One integer per URL; a missing URL differs from every other (as NaN != NaN), never one shared witness."""
     codes = pd.factorize(url.astype(object).to_numpy())[0]
