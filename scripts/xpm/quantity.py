@@ -75,77 +75,113 @@ REASONS = _Reasons()
 
 
 class Q:
-    """Values `v` (a Series by company and fiscal year), the reason each missing value is missing (`why`, '' where
-    the value exists) and the flagged estimates it rests on (`est`). Reasons and estimates are held as interned
-    integer codes (`REASONS`) and read as text through the `why` and `est` properties."""
+    """Values (by company and fiscal year), the reason each missing value is missing (`why`, '' where the value
+    exists) and the flagged estimates it rests on (`est`). The values are held as a float array on a shared
+    (company, fiscal_year) index and reasons and estimates as interned integer codes (`REASONS`), so that
+    arithmetic between Q's of one panel is array arithmetic (issue 16); `v`, `why` and `est` read them as Series."""
 
-    __slots__ = ("v", "name", "_why", "_est")
+    __slots__ = ("_a", "index", "name", "_why", "_est")
 
     def __init__(self, v: pd.Series, why, name: str = "", est=None) -> None:
-        self.v = v
+        self._a = np.asarray(v, dtype=float)
+        self.index = v.index
         self.name = name
         self._why = REASONS.encode(why)
         self._est = np.zeros(len(v), dtype=np.int32) if est is None else REASONS.encode(est)
 
     @classmethod
-    def _of(cls, v: pd.Series, why: np.ndarray, name: str, est: np.ndarray) -> "Q":
+    def _of(cls, v, why: np.ndarray, name: str, est: np.ndarray, index: pd.Index | None = None) -> "Q":
+        """A Q from a Series (`index` None) or from a float array on `index`, without copying."""
         q = cls.__new__(cls)
-        q.v, q._why, q.name, q._est = v, why, name, est
+        if index is None:
+            q._a, q.index = np.asarray(v, dtype=float), v.index
+        else:
+            q._a, q.index = v, index
+        q._why, q.name, q._est = why, name, est
         return q
 
     @property
+    def v(self) -> pd.Series:
+        return pd.Series(self._a, index=self.index, dtype=float, copy=False)
+
+    @property
     def why(self) -> pd.Series:
-        return pd.Series(REASONS.decode(self._why), index=self.v.index, dtype=object)
+        return pd.Series(REASONS.decode(self._why), index=self.index, dtype=object)
 
     @property
     def est(self) -> pd.Series:
-        return pd.Series(REASONS.decode(self._est), index=self.v.index, dtype=object)
+        return pd.Series(REASONS.decode(self._est), index=self.index, dtype=object)
 
     @est.setter
     def est(self, value) -> None:
         self._est = REASONS.encode(value)
 
+    def _other(self, o):
+        """The other operand as an array on this Q's index: a Q of the same panel or a number as they are, a Q
+        or Series on another index aligned by label (NaN where absent, as pandas aligns)."""
+        if isinstance(o, Q):
+            if o.index is self.index or o.index.equals(self.index):
+                return o._a, o._why, o._est
+            al = o.v.reindex(self.index).to_numpy(dtype=float)
+            return al, _align_codes(o._why, o.index, self.index), _align_codes(o._est, o.index, self.index)
+        if isinstance(o, pd.Series):
+            return o.reindex(self.index).to_numpy(dtype=float), None, None
+        return o, None, None
+
     def _bin(self, other, op, sym):
-        if isinstance(other, Q):
-            return Q._of(op(self.v, other.v), REASONS.merge(self._why, other._why),
-                         f"({self.name} {sym} {other.name})", REASONS.merge(self._est, other._est))
-        return Q._of(op(self.v, other), self._why, f"({self.name} {sym} {other})", self._est)
+        b, why, est = self._other(other)
+        with np.errstate(invalid="ignore", over="ignore"):
+            a = op(self._a, b)
+        if why is None:
+            return Q._of(a, self._why, f"({self.name} {sym} {getattr(other, 'name', other)})", self._est, self.index)
+        return Q._of(a, REASONS.merge(self._why, why), f"({self.name} {sym} {other.name})",
+                     REASONS.merge(self._est, est), self.index)
 
     def __add__(self, o):
-        return self._bin(o, lambda a, b: a + b, "+")
+        return self._bin(o, np.add, "+")
 
     def __sub__(self, o):
-        return self._bin(o, lambda a, b: a - b, "-")
+        return self._bin(o, np.subtract, "-")
 
     def __mul__(self, o):
-        return self._bin(o, lambda a, b: a * b, "*")
+        return self._bin(o, np.multiply, "*")
 
     __rmul__ = __mul__
 
     def __neg__(self):
-        return Q._of(-self.v, self._why, f"-{self.name}", self._est)
+        return Q._of(-self._a, self._why, f"-{self.name}", self._est, self.index)
 
     def __truediv__(self, o):
         if not isinstance(o, Q):
-            return Q._of(self.v / o, self._why, f"{self.name} / {o}", self._est)
-        zero = ((o.v == 0) & o.v.notna()).to_numpy()
-        den = o.v.where(~zero)
-        why = REASONS.merge(self._why, o._why)
+            b, _, _ = self._other(o)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return Q._of(self._a / b, self._why, f"{self.name} / {getattr(o, 'name', o)}", self._est, self.index)
+        b, owhy, oest = self._other(o)
+        zero = b == 0
+        den = np.where(zero, np.nan, b)
+        why = REASONS.merge(self._why, owhy)
         why = np.where(zero & (why == 0), REASONS.intern(f"zero denominator: {o.name}"), why).astype(np.int32)
-        return Q._of(self.v / den, why, f"{self.name} / {o.name}", REASONS.merge(self._est, o._est))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return Q._of(self._a / den, why, f"{self.name} / {o.name}", REASONS.merge(self._est, oest), self.index)
 
     def where_positive(self, label: str) -> "Q":
         """NaN with a reason where the value is not > 0 (e.g. a growth base or an equity that is negative)."""
-        bad = ((self.v <= 0) & self.v.notna()).to_numpy()
+        bad = self._a <= 0
         why = np.where(bad & (self._why == 0), REASONS.intern(f"{label} not positive"), self._why).astype(np.int32)
-        return Q._of(self.v.where(~bad), why, self.name, self._est)
+        return Q._of(np.where(bad, np.nan, self._a), why, self.name, self._est, self.index)
 
     def clean(self) -> "Q":
         """Final check: no inf survives; a NaN always has a reason."""
-        v = self.v.replace([np.inf, -np.inf], np.nan)
-        missing = v.isna().to_numpy()
+        v = np.where(np.isinf(self._a), np.nan, self._a)
+        missing = np.isnan(v)
         why = np.where(missing, np.where(self._why == 0, REASONS.intern("not computable"), self._why), 0)
-        return Q._of(v, why.astype(np.int32), self.name, np.where(missing, 0, self._est).astype(np.int32))
+        return Q._of(v, why.astype(np.int32), self.name, np.where(missing, 0, self._est).astype(np.int32), self.index)
+
+
+def _align_codes(codes: np.ndarray, source: pd.Index, target: pd.Index) -> np.ndarray:
+    """Reason or estimate codes carried from one index to another by label (0, no reason, where absent)."""
+    pos = source.get_indexer(target)
+    return np.where(pos >= 0, codes[pos], 0).astype(np.int32)
 
 
 def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]) -> pd.DataFrame:
@@ -155,11 +191,11 @@ def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]
     n, k = len(index), len(blocks)
     qs = [q.clean() for _, q in blocks]
     for q in qs:
-        if not (q.v.index is index or q.v.index.equals(index)):
+        if not (q.index is index or q.index.equals(index)):
             raise ValueError(f"{q.name}: index differs from the panel's (company, fiscal_year) index")
     data = {"company": np.tile(index.get_level_values(0).to_numpy(), k),
             "fiscal_year": np.tile(index.get_level_values(1).to_numpy(), k),
-            "value": np.concatenate([q.v.to_numpy(dtype=float) for q in qs]) if qs else np.zeros(0),
+            "value": np.concatenate([q._a for q in qs]) if qs else np.zeros(0),
             "status": REASONS.decode(np.concatenate([q._why for q in qs])) if qs else np.zeros(0, dtype=object),
             "estimate_inputs": REASONS.decode(np.concatenate([q._est for q in qs])) if qs else np.zeros(0, dtype=object)}
     for c in columns:
@@ -185,12 +221,38 @@ class Wide:
         # key kept, all-empty items and years dropped as pivot_table would
         v = p.set_index(["company", "fiscal_year", "item"])["value"].astype(float)
         v = v[~v.index.duplicated()].unstack("item").sort_index()
-        self.w = v.dropna(how="all", axis=1).dropna(how="all", axis=0)
-        self.index = self.w.index
         est = p[is_estimate(p)]
         # (company, fiscal_year, item) -> label of the estimate, e.g. 'fx_estimate total_equity FY2021'
-        self.est_keys = {(c, int(y), it): f"{b} {it} FY{int(y)}"
-                         for c, y, it, b in zip(est["company"], est["fiscal_year"], est["item"], est.get("basis", est["item"]))}
+        self._setup(v.dropna(how="all", axis=1).dropna(how="all", axis=0),
+                    {(c, int(y), it): f"{b} {it} FY{int(y)}"
+                     for c, y, it, b in zip(est["company"], est["fiscal_year"], est["item"],
+                                            est.get("basis", est["item"]))})
+
+    @classmethod
+    def from_frame(cls, w: pd.DataFrame, estimates: dict | None = None) -> "Wide":
+        """A Wide from items already in columns by (company, fiscal_year), e.g. statements a user holds in that
+        shape; `estimates` maps (company, fiscal_year, item) to the label of a flagged estimate."""
+        self = cls.__new__(cls)
+        self._setup(w.astype(float).sort_index(), estimates or {})
+        return self
+
+    def _setup(self, w: pd.DataFrame, est_keys: dict) -> None:
+        self.w = w
+        self.index = w.index
+        self.est_keys = est_keys
+        self._cols = {c: k for k, c in enumerate(w.columns)}
+        self._arr = w.to_numpy(dtype=float)
+        self._lag_pos: dict[int, np.ndarray] = {}
+        self._cache: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _positions(self, lag: int) -> np.ndarray:
+        """Row of (company, fiscal_year - lag) for every row, -1 where that year is absent: gaps in years are
+        respected, never squeezed."""
+        pos = self._lag_pos.get(lag)
+        if pos is None:
+            want = pd.MultiIndex.from_arrays([self.index.get_level_values(0), self.index.get_level_values(1) - lag])
+            pos = self._lag_pos[lag] = self.index.get_indexer(want)
+        return pos
 
     def _est(self, item: str, lag: int) -> pd.Series:
         out = pd.Series("", index=self.index, dtype=object)
@@ -199,28 +261,34 @@ class Wide:
             out[:] = labels
         return out
 
-    def _series(self, item: str, lag: int = 0) -> pd.Series:
-        if item not in self.w.columns:
-            return pd.Series(np.nan, index=self.index, dtype=float)
-        s = self.w[item].astype(float)
+    def _values(self, item: str, lag: int = 0) -> np.ndarray:
+        k = self._cols.get(item)
+        if k is None:
+            return np.full(len(self.index), np.nan)
+        col = self._arr[:, k]
         if lag == 0:
-            return s
-        # the value of fiscal year t - lag of the same company (NaN when that year is absent): gaps in years
-        # are respected, never squeezed
-        want = pd.MultiIndex.from_arrays([self.index.get_level_values(0), self.index.get_level_values(1) - lag])
-        return pd.Series(s.reindex(want).to_numpy(), index=self.index, dtype=float)
+            return col
+        pos = self._positions(lag)
+        return np.where(pos >= 0, col[pos], np.nan)
+
+    def _series(self, item: str, lag: int = 0) -> pd.Series:
+        return pd.Series(self._values(item, lag), index=self.index, dtype=float)
 
     def _q(self, item: str, lag: int = 0) -> Q:
-        v = self._series(item, lag)
-        why = np.zeros(len(v), dtype=np.int32)
-        miss = v.isna().to_numpy()
-        if miss.any():
-            years = self.index.get_level_values(1).to_numpy()[miss] - lag
-            uniq, inv = np.unique(years, return_inverse=True)
-            codes = np.array([REASONS.intern(f"missing {item} FY{int(y)}") for y in uniq], dtype=np.int32)
-            why[miss] = codes[inv]
-        est = REASONS.encode(self._est(item, lag)) if self.est_keys else np.zeros(len(v), dtype=np.int32)
-        return Q._of(v, why, item if lag == 0 else f"{item}[t-{lag}]", est)
+        hit = self._cache.get((item, lag))
+        if hit is None:
+            v = self._values(item, lag)
+            why = np.zeros(len(v), dtype=np.int32)
+            miss = np.isnan(v)
+            if miss.any():
+                years = self.index.get_level_values(1).to_numpy()[miss] - lag
+                uniq, inv = np.unique(years, return_inverse=True)
+                codes = np.array([REASONS.intern(f"missing {item} FY{int(y)}") for y in uniq], dtype=np.int32)
+                why[miss] = codes[inv]
+            est = REASONS.encode(self._est(item, lag)) if self.est_keys else np.zeros(len(v), dtype=np.int32)
+            hit = self._cache[(item, lag)] = (v, why, est)
+        # the arrays are shared by every Q of this item and never written in place (Q arithmetic makes new ones)
+        return Q._of(hit[0], hit[1], item if lag == 0 else f"{item}[t-{lag}]", hit[2], self.index)
 
     def __getitem__(self, item: str) -> Q:
         return self._q(item)
@@ -271,4 +339,4 @@ class Wide:
 
     def constant(self, value: float, name: str) -> Q:
         zeros = np.zeros(len(self.index), dtype=np.int32)
-        return Q._of(pd.Series(float(value), index=self.index), zeros, name, zeros)
+        return Q._of(np.full(len(self.index), float(value)), zeros, name, zeros, self.index)
