@@ -23,7 +23,8 @@ import pandas as pd
 
 from .estimates import BASIS_FX
 from .market import TIER_CARRIED, TIER_DERIVED, TIER_REPORTED, pick, select_by_vintage
-from .quantity import Q, Wide, stack
+from .quantity import Q, Wide, concat_long, stack
+from .select import sort_rows
 
 
 def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0, label: str = "", *,
@@ -424,10 +425,10 @@ def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
     estimate_inputs, definition, formula."""
     w = Wide(panel)
     rate, tax = wacc_q(w, wacc)
-    out = pd.concat([eva_residual_income(w, ke_q(w, wacc), cfg), eva_simple(w, rate, tax, cfg),
-                     eva_sasac(w, market, cfg), eva_stern_stewart(w, rate, tax, cfg)], ignore_index=True)
+    out = concat_long([eva_residual_income(w, ke_q(w, wacc), cfg), eva_simple(w, rate, tax, cfg),
+                       eva_sasac(w, market, cfg), eva_stern_stewart(w, rate, tax, cfg)])
     out["formula"] = out["method"].map(FORMULAS)
-    return out.sort_values(["company", "method", "fiscal_year", "order"]).reset_index(drop=True)
+    return sort_rows(out, ["company", "method", "fiscal_year", "order"])
 
 
 def eva_summary(buildup: pd.DataFrame, method: str) -> pd.DataFrame:
@@ -474,8 +475,7 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
         rows.append(e[e["line"] == "eva"].assign(parameter="rd_life_years", setting=float(life)))
     out = pd.concat(rows, ignore_index=True)[["company", "fiscal_year", "method", "parameter", "setting", "value", "status",
                                              "estimate_inputs"]]
-    return out.rename(columns={"value": "eva"}).sort_values(["company", "method", "parameter", "setting", "fiscal_year"]
-                                                          ).reset_index(drop=True)
+    return sort_rows(out.rename(columns={"value": "eva"}), ["company", "method", "parameter", "setting", "fiscal_year"])
 
 
 def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_item: str, fx: dict,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .errors import IdentityError
 from .estimates import is_estimate
+from .select import sort_rows
 
 
 def check_identities(panel: pd.DataFrame, identities: list[dict], relative: float,
@@ -36,8 +37,8 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         derived = {u: i for i, u in enumerate(uniques) if isinstance(u, str) and u.startswith("derived:")}
     else:
         codes, derived = np.zeros(len(p), dtype=np.int64), {}
-    frames = []
-    for ident in identities:
+    frames, formatted = [], {}
+    for n_done, ident in enumerate(identities):
         terms, target = ident["terms"], ident["equals"]
         items = list(terms) + [target]
         V, R = val.reindex(columns=items), res.reindex(columns=items)
@@ -67,40 +68,59 @@ def check_identities(panel: pd.DataFrame, identities: list[dict], relative: floa
         uses_est = ((est.reindex(columns=items).fillna(0.0) > 0) & present).any(axis=1).to_numpy() & ~from_here
         status = np.where(uses_est & (status == "violated"), "not met (estimate)",
                           np.where(uses_est & (status != "not checkable"), status + " (estimate)", status))
-        values = _value_lists(V.to_numpy(), pres, names)
-        detail = np.where(~checkable, "missing " + missing,
-                          np.where(complete, values, "partial (missing " + missing + "): " + values))
+        values = _value_lists(V.to_numpy(), pres, names, formatted)
+        # the texts are joined only for the rows that show them
+        detail = values.copy()
+        gap = np.flatnonzero(~checkable)
+        detail[gap] = "missing " + missing[gap]
+        part = np.flatnonzero(checkable & ~complete)
+        detail[part] = "partial (missing " + missing[part] + "): " + values[part]
         formula = " ".join(f"{'+' if c > 0 else '-'} {i}" for i, c in terms.items()).lstrip("+ ") + f" = {target}"
         f = pd.DataFrame({"company": V.index.get_level_values(0), "fiscal_year": V.index.get_level_values(1),
-                          "identity": ident["name"], "formula": formula,
+                          "_o": n_done, "identity": ident["name"], "formula": formula,
                           "lhs": np.where(checkable, lhs, np.nan), "rhs": np.where(checkable, rhs, np.nan),
                           "difference": np.where(checkable, diff, np.nan),
                           "allowance": np.where(checkable, allowance, np.nan), "status": status, "detail": detail})
         frames.append(f)
     out = pd.concat(frames, ignore_index=True)
-    order = {i["name"]: k for k, i in enumerate(identities)}
-    out["_o"] = out["identity"].map(order)
-    return out.sort_values(["company", "fiscal_year", "_o"]).drop(columns="_o").reset_index(drop=True)
+    return sort_rows(out, ["company", "fiscal_year", "_o"]).drop(columns="_o")
 
 
 def _missing_lists(present: np.ndarray, names: np.ndarray) -> np.ndarray:
     """Per row, the names of the absent items joined by ', ' (computed once per pattern of presence)."""
-    patterns, inverse = np.unique(present, axis=0, return_inverse=True)
-    text = np.array([", ".join(names[~row]) for row in patterns], dtype=object)
-    return text[inverse.ravel()] if len(present) else np.zeros(0, dtype=object)
+    if not len(present):
+        return np.zeros(0, dtype=object)
+    # each pattern of presence as one integer (a bit per item), so that finding the patterns is a 1-D unique
+    bits = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
+    patterns, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    text = np.array([", ".join(names[~present[i]]) for i in first], dtype=object)
+    return text[inverse.ravel()]
 
 
-def _value_lists(values: np.ndarray, present: np.ndarray, names: np.ndarray) -> np.ndarray:
-    """Per row, 'item=value' for every present item (four decimals) joined by '; ', column by column."""
+def _value_lists(values: np.ndarray, present: np.ndarray, names: np.ndarray,
+                 formatted: dict | None = None) -> np.ndarray:
+    """Per row, 'item=value' for every present item (four decimals) joined by '; ': each item formatted once
+    (from Python floats, about twice as fast as numpy scalars; `formatted` keeps an item's texts for the next
+    identity on the same rows), then joined per pattern of presence."""
     out = np.full(len(values), "", dtype=object)
+    if not len(values):
+        return out
+    formatted = {} if formatted is None else formatted
+    pieces = []
     for j, name in enumerate(names):
-        have = present[:, j]
-        if not have.any():
-            continue
-        piece = np.full(len(values), "", dtype=object)
-        piece[have] = [f"{name}={v:.4f}" for v in values[have, j]]
-        join = have & (out != "")
-        out = np.where(join, out + "; " + piece, np.where(have, piece, out))
+        piece = formatted.get(name)
+        if piece is None:
+            piece = np.full(len(values), "", dtype=object)
+            have = present[:, j]
+            piece[have] = [f"{name}={v:.4f}" for v in values[have, j].tolist()]
+            formatted[name] = piece
+        pieces.append(piece)
+    bits = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
+    for pattern in np.unique(bits):
+        rows = np.flatnonzero(bits == pattern)
+        cols = [pieces[j][rows] for j in range(len(names)) if pattern >> j & 1]
+        if cols:
+            out[rows] = ["; ".join(t) for t in zip(*cols)]
     return out
 
 

@@ -184,6 +184,28 @@ def _align_codes(codes: np.ndarray, source: pd.Index, target: pd.Index) -> np.nd
     return np.where(pos >= 0, codes[pos], 0).astype(np.int32)
 
 
+def level_categorical(index: pd.MultiIndex, level: int) -> pd.Categorical:
+    """A level of the index as a categorical with its categories in sort order (no Python string per row)."""
+    cats, codes = index.levels[level], index.codes[level]
+    if not cats.is_monotonic_increasing:
+        order = np.argsort(np.asarray(cats, dtype=object), kind="stable")
+        remap = np.empty(len(order), dtype=np.int64)
+        remap[order] = np.arange(len(order))
+        cats, codes = cats[order], np.where(codes >= 0, remap[codes], -1)
+    return pd.Categorical.from_codes(codes, categories=cats)
+
+
+def concat_long(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """pd.concat of long tables whose text columns are categoricals, keeping them categorical (the union of the
+    categories, in sort order) instead of falling back to one Python string per row."""
+    out = pd.concat(frames, ignore_index=True)
+    for c in out.columns:
+        parts = [f[c] for f in frames if len(f)]
+        if parts and not isinstance(out[c].dtype, pd.CategoricalDtype) and all(isinstance(x.dtype, pd.CategoricalDtype) for x in parts):
+            out[c] = pd.api.types.union_categoricals([x.array for x in parts], sort_categories=True)
+    return out
+
+
 def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]) -> pd.DataFrame:
     """Long table of several Q's on one (company, fiscal_year) index: each block's constant columns, its cleaned
     values (`value`), reasons (`status`) and estimate labels (`estimate_inputs`), the codes decoded once for the
@@ -193,7 +215,8 @@ def stack(index: pd.MultiIndex, blocks: list[tuple[dict, Q]], columns: list[str]
     for q in qs:
         if not (q.index is index or q.index.equals(index)):
             raise ValueError(f"{q.name}: index differs from the panel's (company, fiscal_year) index")
-    data = {"company": np.tile(index.get_level_values(0).to_numpy(), k),
+    company = level_categorical(index, 0)
+    data = {"company": pd.Categorical.from_codes(np.tile(company.codes, k), categories=company.categories),
             "fiscal_year": np.tile(index.get_level_values(1).to_numpy(), k),
             "value": np.concatenate([q._a for q in qs]) if qs else np.zeros(0),
             "status": REASONS.decode(np.concatenate([q._why for q in qs])) if qs else np.zeros(0, dtype=object),

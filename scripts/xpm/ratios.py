@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .quantity import Q, Wide, stack
+from .select import sort_rows
 
 DAYS = 365.0
 
@@ -290,4 +291,4 @@ def compute_ratios(panel: pd.DataFrame, tax_rate: float) -> pd.DataFrame:
               for group, name, unit, fn in registry(tax_rate)]
     out = stack(w.index, blocks, ["company", "fiscal_year", "group", "ratio", "value", "unit", "status", "formula",
                                   "estimate_inputs"])
-    return out.sort_values(["company", "group", "ratio", "fiscal_year"]).reset_index(drop=True)
+    return sort_rows(out, ["company", "group", "ratio", "fiscal_year"])

@@ -35,27 +35,82 @@ def eligibility(evidence: pd.DataFrame, periods: list[str], currency: str) -> pd
 
 
 def eligibility_reasons(evidence: pd.DataFrame, periods: list[str], currency: str) -> tuple[pd.Series, np.ndarray]:
-    """(reason a row may not be chosen, '' when it may; mask of the rows excluded only for a flagged source).
-    The reason texts are built for the excluded rows only."""
+    """(reason a row may not be chosen, '' when it may, as a categorical; mask of the rows excluded only for a
+    flagged source). The reason texts are built once per distinct currency or flag, not per row."""
     money = evidence["quantity"].isin(["money", "per_share", "per_unit"]).to_numpy()
-    bad_ccy = money & (evidence["currency"] != currency).to_numpy()
+    ccy = evidence["currency"]
+    bad_ccy = money & (ccy != currency).to_numpy()
     bad_period = ~evidence["period"].isin(periods).to_numpy()
     flag = evidence["reliability_flag"]
     flagged = (flag.notna() & (flag != "")).to_numpy()
     unreliable = flagged & ~bad_ccy & ~bad_period
-    reason = np.full(len(evidence), "", dtype=object)
-    reason[bad_period] = "period not configured"
-    if bad_ccy.any():
-        reason[bad_ccy] = ("currency " + evidence.loc[bad_ccy, "currency"] + " is never mixed with " + currency).to_numpy()
-    if unreliable.any():
-        reason[unreliable] = ("unreliable source: " + flag[unreliable]).to_numpy()
-    return pd.Series(reason, index=evidence.index, dtype=object), unreliable
+    texts = ["", "period not configured"]
+    codes = np.where(bad_period, 1, 0).astype(np.int32)
+    for mask, column, prefix, suffix in ((bad_ccy, ccy, "currency ", f" is never mixed with {currency}"),
+                                         (unreliable, flag, "unreliable source: ", "")):
+        if mask.any():
+            c, uniques = pd.factorize(column[mask].astype(object), use_na_sentinel=False)
+            codes[mask] = len(texts) + c
+            texts += [f"{prefix}{u if isinstance(u, str) else ''}{suffix}" for u in uniques]
+    # equal texts (e.g. a flag value repeated) share one category
+    uniq, inv = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    reason = pd.Categorical.from_codes(inv[codes].astype(np.int32), categories=pd.Index(uniq, dtype=object))
+    return pd.Series(reason, index=evidence.index), unreliable
+
+
+def text_rank(s: pd.Series) -> np.ndarray:
+    """Integer ranks of a text column in sort order, missing values after every text. A categorical column is
+    ranked by sorting its categories only; another text column by one factorize and a sort of its distinct
+    values."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), np.asarray(s.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(s)
+        uniques = np.asarray(uniques, dtype=object)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = len(order)                    # code -1 (missing) picks the last entry: after every text
+    return rank[codes]
+
+
+def column_rank(s: pd.Series) -> np.ndarray:
+    """Integer ranks of any column in sort order, missing values last: text by text_rank, integers by their
+    offset from the smallest, other numbers by a sorted factorize."""
+    if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+        x = s.to_numpy(dtype=np.int64)
+        return x - x.min() if len(x) else x
+    if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(s.to_numpy(), sort=True)
+        return np.where(codes < 0, len(uniques), codes).astype(np.int64)
+    return text_rank(s)
+
+
+def combined_rank(frame: pd.DataFrame, columns: list[str], dense: bool = True) -> np.ndarray:
+    """One integer per distinct combination of `columns`, in their joint sort order: each column is ranked once
+    (column_rank) and the ranks combined by mixed radix into one int64 (re-densified before it could overflow);
+    `dense` numbers the combinations 0, 1, 2, ... (a sorted factorize), else the order is all that is kept."""
+    out = np.zeros(len(frame), dtype=np.int64)
+    for c in columns:
+        r = column_rank(frame[c])
+        base = int(r.max()) + 1 if len(r) else 1
+        if len(out) and int(out.max()) >= (2**62) // base:
+            out = pd.factorize(out, sort=True)[0].astype(np.int64)
+        out = out * base + r
+    return pd.factorize(out, sort=True)[0].astype(np.int64) if dense else out
+
+
+def sort_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame sorted by `columns` (ascending, missing last, ties in the original order): the same order as
+    DataFrame.sort_values on several columns, computed on integer ranks instead of sorting text (issue 16)."""
+    order = np.argsort(combined_rank(frame, columns, dense=False), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def key_codes(frame: pd.DataFrame) -> np.ndarray:
     """One integer per (company, fiscal_year, period, item), in the sort order of the four columns: every later
     join, sort and group works on this integer instead of four text columns (issue 16)."""
-    return frame.groupby(KEY, sort=True, dropna=False).ngroup().to_numpy()
+    return combined_rank(frame, KEY)
 
 
 def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, url: np.ndarray,
@@ -86,7 +141,10 @@ def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, ur
 
 def url_codes(url: pd.Series) -> np.ndarray:
     """One integer per URL; a missing URL differs from every other (as NaN != NaN), never one shared witness."""
-    codes = pd.factorize(url.astype(object).to_numpy())[0]
+    if isinstance(url.dtype, pd.CategoricalDtype):
+        codes = url.cat.codes.to_numpy().astype(np.int64)
+    else:
+        codes = pd.factorize(url.astype(object).to_numpy())[0]
     missing = np.flatnonzero(codes < 0)
     codes[missing] = -1 - np.arange(len(missing))
     return codes
@@ -97,35 +155,41 @@ def precedence_order(e: pd.DataFrame, k: np.ndarray, kinds: list[str], doc_types
     """Positions of the rows of `e` sorted best-first within each key: kind, newest company document, document
     type, corroboration, precision, source id (the precedence of the module doc), by one stable lexsort on
     numeric arrays."""
+    return precedence_lexsort(k, precedence_ranks(e, kinds, doc_types),
+                              text_rank(e["source_id"]) if sid_rank is None else sid_rank, relative)
+
+
+def precedence_ranks(e: pd.DataFrame, kinds: list[str], doc_types: list[str]) -> dict[str, np.ndarray]:
+    """The numeric arrays the precedence sorts on, one entry per row of `e`: kind rank, minus the age of a
+    company document, document-type rank, value, rounding resolution and URL code."""
     kind_rank = per_distinct(e["kind"], lambda x: float(kinds.index(x)) if x in kinds else float(len(kinds)))
     # newest first: ascending on minus the days since 1970 (0 for rows that are not company documents)
     days = per_distinct(e["doc_period_end"], lambda x: float((pd.to_datetime(x, errors="coerce")
                                                                - pd.Timestamp("1970-01-01")).days)
                         if isinstance(x, str) and pd.notna(pd.to_datetime(x, errors="coerce")) else 0.0)
-    doc_age = -np.where((e["kind"] == "company_document").to_numpy(dtype=bool), days, 0.0)
+    company_doc = per_distinct(e["kind"], lambda x: 1.0 if x == "company_document" else 0.0) > 0
     type_rank = per_distinct(e["doc_type"], lambda x: float(doc_types.index(x)) if x in doc_types
                              else float(len(doc_types)))
-    value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
-    support = agreeing_others(k, value, resolution, url_codes(e["url"]), relative)
-    if sid_rank is None:
-        sid_rank = text_rank(e["source_id"])
-    return np.lexsort((sid_rank, resolution, -support, type_rank, doc_age, kind_rank, k))
+    return {"kind": kind_rank, "age": -np.where(company_doc, days, 0.0), "type": type_rank,
+            "value": e["value"].to_numpy(float), "resolution": e["resolution"].to_numpy(float),
+            "url": url_codes(e["url"])}
+
+
+def precedence_lexsort(k: np.ndarray, ranks: dict[str, np.ndarray], sid_rank: np.ndarray,
+                       relative: float) -> np.ndarray:
+    """The lexsort of precedence_order on arrays already taken for the rows to rank."""
+    support = agreeing_others(k, ranks["value"], ranks["resolution"], ranks["url"], relative)
+    return np.lexsort((sid_rank, ranks["resolution"], -support, ranks["type"], ranks["age"], ranks["kind"], k))
 
 
 def per_distinct(s: pd.Series, fn) -> np.ndarray:
     """fn applied once per distinct value of a text column (a missing value passed as None), spread to the rows."""
-    codes, uniques = pd.factorize(s)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s)
     table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=float)
     return table[codes]                      # code -1 (missing) picks the last entry
-
-
-def text_rank(s: pd.Series) -> np.ndarray:
-    """Integer ranks of a text column in sort order (one string sort, then integer work)."""
-    codes, uniques = pd.factorize(s)
-    order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes]
 
 
 def rank_evidence(evidence: pd.DataFrame, kinds: list[str], doc_types: list[str], relative: float) -> pd.DataFrame:
@@ -155,16 +219,16 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     """
     e = evidence.reset_index(drop=True)
     reasons, unreliable = eligibility_reasons(e, periods, currency)
-    exclusion = reasons.to_numpy(dtype=object)
     k = key_codes(e)
     value, resolution = e["value"].to_numpy(float), e["resolution"].to_numpy(float)
-    sid = e["source_id"].to_numpy(object)
-    eligible = exclusion == ""
+    eligible = (reasons == "").to_numpy(dtype=bool)
     sid_rank = text_rank(e["source_id"])
 
     # precedence among the eligible rows: `ranked` holds row numbers of e, best first within each key
     ok = np.flatnonzero(eligible)
-    ranked = ok[precedence_order(e.iloc[ok], k[ok], kinds, doc_types, relative_tolerance, sid_rank[ok])]
+    ranks = {name: a[ok] for name, a in precedence_ranks(e, kinds, doc_types).items()}
+    ranked = ok[precedence_lexsort(k[ok], ranks, sid_rank[ok], relative_tolerance)]
+    del ranks
     rk = k[ranked]
     first = group_starts(rk)
     start = np.flatnonzero(first)
@@ -205,13 +269,14 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     n_conflicting = np.bincount(slot[clash][eligible[clash]], minlength=len(keys))
 
     panel = e.iloc[chosen].reset_index(drop=True)
-    panel["precedence_source_id"] = sid[winner]
+    sid = e["source_id"]
+    panel["precedence_source_id"] = sid.take(winner).to_numpy(object)
     panel["n_sources"], panel["n_agreeing"], panel["n_conflicting"] = n_sources, n_agreeing, n_conflicting
     has_runner = runner >= 0
     r = np.where(has_runner, runner, 0)
-    panel["runner_up_source_id"] = np.where(has_runner, sid[r], np.nan).astype(object)
+    panel["runner_up_source_id"] = np.where(has_runner, sid.take(r).to_numpy(object), np.nan).astype(object)
     panel["runner_up_value"] = np.where(has_runner, value[r], np.nan)
-    panel["runner_up_kind"] = np.where(has_runner, e["kind"].to_numpy(object)[r], np.nan).astype(object)
+    panel["runner_up_kind"] = np.where(has_runner, e["kind"].take(r).to_numpy(object), np.nan).astype(object)
 
     conflicts = conflict_rows(e, clash, chosen[slot[clash]], note="")
     conflicts["_k"] = k[clash]
@@ -241,11 +306,18 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     conflict_cols = KEY + ["chosen_value", "chosen_source_id", "other_value", "other_source_id", "other_kind",
                            "other_reliability_flag", "difference", "relative_difference", "canonical_unit",
                            "other_document", "note"]
-    status = np.full(len(e), "eligible", dtype=object)
-    status[~eligible] = "excluded: " + exclusion[~eligible].astype(object)
-    status[chosen] = "chosen"
+    # the status of every row as a categorical: 'chosen', 'eligible' or 'excluded: <reason>'
+    why = reasons.cat
+    labels = ["eligible" if t == "" else f"excluded: {t}" for t in why.categories] + ["chosen"]
+    codes = why.codes.to_numpy().astype(np.int32)
+    codes[chosen] = len(labels) - 1
+    uniq, inv = np.unique(np.array(labels, dtype=object), return_inverse=True)
+    status = pd.Categorical.from_codes(inv[codes].astype(np.int32), categories=pd.Index(uniq, dtype=object))
     order = np.lexsort((sid_rank, k))
-    ev = e.iloc[order].assign(status=status[order])
+    if (order[1:] > order[:-1]).all():           # already in key and source order: no copy
+        ev = e.assign(status=status)
+    else:
+        ev = e.iloc[order].assign(status=status.take(order))
     return (panel[panel_cols].reset_index(drop=True), conflicts[conflict_cols].reset_index(drop=True),
             ev.reset_index(drop=True))
 
