@@ -68,7 +68,7 @@ def text_rank(s: pd.Series) -> np.ndarray:
         codes, uniques = pd.factorize(s)
         uniques = np.asarray(uniques, dtype=object)
     order = np.argsort(uniques, kind="stable")
-    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank = np.empty(len(order) + 1, dtype=np.int32 if len(order) < 2**31 - 1 else np.int64)
     rank[order] = np.arange(len(order))
     rank[-1] = len(order)                    # code -1 (missing) picks the last entry: after every text
     return rank[codes]
@@ -110,7 +110,17 @@ def sort_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def key_codes(frame: pd.DataFrame) -> np.ndarray:
     """One integer per (company, fiscal_year, period, item), in the sort order of the four columns: every later
     join, sort and group works on this integer instead of four text columns (issue 16)."""
-    return combined_rank(frame, KEY)
+    return _narrow(combined_rank(frame, KEY))
+
+
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """An integer array as int32 when its values fit (half the memory of int64 at 48 million rows)."""
+    if a.dtype != np.int32 and (not len(a) or (a.min() >= -2**31 and a.max() < 2**31)):
+        return a.astype(np.int32)
+    return a
+
+
+BLOCK = 1 << 20        # rows per block of the element-wise comparisons: bounds their temporaries (issue 16)
 
 
 def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, url: np.ndarray,
@@ -118,23 +128,32 @@ def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, ur
     """For each row, how many rows of the same key *from another URL* agree with its value within the rounding of
     both printings plus the relative tolerance (two pages of one site repeating a number are one witness, not two).
     Sorted-group operation: rows sorted by key, each row compared with the rows 1, 2, ... places after it while
-    they share its key, so the work is the sum of the group sizes squared, with no join."""
+    they share its key, so the work is the sum of the group sizes squared, with no join; the comparisons run in
+    blocks of BLOCK rows, so that their temporaries stay small."""
     order = np.argsort(k, kind="stable")
-    ks, v, r, u = k[order], value[order], resolution[order], url[order]
-    counts = np.zeros(len(k), dtype=np.int64)
+    ks = k[order]
+    n = len(ks)
+    counts = np.zeros(n, dtype=np.int32)
     d = 1
-    while d < len(ks):
-        same = ks[:-d] == ks[d:]
-        if not same.any():
+    while d < n:
+        found = False
+        for s0 in range(0, n - d, BLOCK):
+            s1 = min(s0 + BLOCK, n - d)
+            same = ks[s0:s1] == ks[s0 + d:s1 + d]
+            if not same.any():
+                continue
+            found = True
+            i = s0 + np.flatnonzero(same)
+            oi, oj = order[i], order[i + d]
+            vi, vj = value[oi], value[oj]
+            allow = resolution[oi] + resolution[oj] + relative * np.maximum(np.abs(vi), np.abs(vj))
+            agree = (np.abs(vi - vj) <= allow + 1e-9) & (url[oi] != url[oj])
+            counts[i[agree]] += 1            # within one distance every row appears once: no repeated index
+            counts[i[agree] + d] += 1
+        if not found:
             break
-        i = np.flatnonzero(same)
-        j = i + d
-        allow = r[i] + r[j] + relative * np.maximum(np.abs(v[i]), np.abs(v[j]))
-        agree = (np.abs(v[i] - v[j]) <= allow + 1e-9) & (u[i] != u[j])
-        np.add.at(counts, i[agree], 1)
-        np.add.at(counts, j[agree], 1)
         d += 1
-    out = np.zeros(len(k), dtype=np.int64)
+    out = np.zeros(n, dtype=np.int32)
     out[order] = counts
     return out
 
@@ -142,9 +161,9 @@ def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, ur
 def url_codes(url: pd.Series) -> np.ndarray:
     """One integer per URL; a missing URL differs from every other (as NaN != NaN), never one shared witness."""
     if isinstance(url.dtype, pd.CategoricalDtype):
-        codes = url.cat.codes.to_numpy().astype(np.int64)
+        codes = url.cat.codes.to_numpy().astype(np.int32)
     else:
-        codes = pd.factorize(url.astype(object).to_numpy())[0]
+        codes = _narrow(pd.factorize(url.astype(object).to_numpy())[0])
     missing = np.flatnonzero(codes < 0)
     codes[missing] = -1 - np.arange(len(missing))
     return codes
@@ -162,15 +181,15 @@ def precedence_order(e: pd.DataFrame, k: np.ndarray, kinds: list[str], doc_types
 def precedence_ranks(e: pd.DataFrame, kinds: list[str], doc_types: list[str]) -> dict[str, np.ndarray]:
     """The numeric arrays the precedence sorts on, one entry per row of `e`: kind rank, minus the age of a
     company document, document-type rank, value, rounding resolution and URL code."""
-    kind_rank = per_distinct(e["kind"], lambda x: float(kinds.index(x)) if x in kinds else float(len(kinds)))
+    kind_rank = per_distinct(e["kind"], lambda x: kinds.index(x) if x in kinds else len(kinds), np.int16)
     # newest first: ascending on minus the days since 1970 (0 for rows that are not company documents)
-    days = per_distinct(e["doc_period_end"], lambda x: float((pd.to_datetime(x, errors="coerce")
-                                                               - pd.Timestamp("1970-01-01")).days)
-                        if isinstance(x, str) and pd.notna(pd.to_datetime(x, errors="coerce")) else 0.0)
-    company_doc = per_distinct(e["kind"], lambda x: 1.0 if x == "company_document" else 0.0) > 0
-    type_rank = per_distinct(e["doc_type"], lambda x: float(doc_types.index(x)) if x in doc_types
-                             else float(len(doc_types)))
-    return {"kind": kind_rank, "age": -np.where(company_doc, days, 0.0), "type": type_rank,
+    days = per_distinct(e["doc_period_end"], lambda x: (pd.to_datetime(x, errors="coerce")
+                                                        - pd.Timestamp("1970-01-01")).days
+                        if isinstance(x, str) and pd.notna(pd.to_datetime(x, errors="coerce")) else 0, np.int32)
+    company_doc = per_distinct(e["kind"], lambda x: x == "company_document", bool)
+    type_rank = per_distinct(e["doc_type"], lambda x: doc_types.index(x) if x in doc_types else len(doc_types),
+                             np.int16)
+    return {"kind": kind_rank, "age": np.where(company_doc, -days, 0).astype(np.int32), "type": type_rank,
             "value": e["value"].to_numpy(float), "resolution": e["resolution"].to_numpy(float),
             "url": url_codes(e["url"])}
 
@@ -182,13 +201,14 @@ def precedence_lexsort(k: np.ndarray, ranks: dict[str, np.ndarray], sid_rank: np
     return np.lexsort((sid_rank, ranks["resolution"], -support, ranks["type"], ranks["age"], ranks["kind"], k))
 
 
-def per_distinct(s: pd.Series, fn) -> np.ndarray:
-    """fn applied once per distinct value of a text column (a missing value passed as None), spread to the rows."""
+def per_distinct(s: pd.Series, fn, dtype=float) -> np.ndarray:
+    """fn applied once per distinct value of a text column (a missing value passed as None), spread to the rows
+    as `dtype`."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
     else:
         codes, uniques = pd.factorize(s)
-    table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=float)
+    table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=dtype)
     return table[codes]                      # code -1 (missing) picks the last entry
 
 
@@ -225,58 +245,77 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     sid_rank = text_rank(e["source_id"])
 
     # precedence among the eligible rows: `ranked` holds row numbers of e, best first within each key
-    ok = np.flatnonzero(eligible)
-    ranks = {name: a[ok] for name, a in precedence_ranks(e, kinds, doc_types).items()}
-    ranked = ok[precedence_lexsort(k[ok], ranks, sid_rank[ok], relative_tolerance)]
-    del ranks
+    if eligible.all():                                   # no subset to take: the arrays as they are
+        ranked = precedence_lexsort(k, precedence_ranks(e, kinds, doc_types), sid_rank, relative_tolerance)
+    else:
+        ok = np.flatnonzero(eligible)
+        ranks = {name: a[ok] for name, a in precedence_ranks(e, kinds, doc_types).items()}
+        ranked = ok[precedence_lexsort(k[ok], ranks, sid_rank[ok], relative_tolerance)]
+        del ranks, ok
+    ranked = _narrow(ranked)
     rk = k[ranked]
     first = group_starts(rk)
     start = np.flatnonzero(first)
-    pos = np.arange(len(ranked)) - np.repeat(start, np.diff(np.r_[start, len(ranked)]))
     keys, winner = rk[first], ranked[first]
+    del rk, first
     n_sources = np.diff(np.r_[start, len(ranked)])
+    grp = _narrow(np.repeat(np.arange(len(keys)), n_sources))
+    pos = _narrow(np.arange(len(ranked)) - np.repeat(start, n_sources))
+    del start
 
     # precision first: the most precise eligible printing of the same figure replaces the precedence winner
-    grp = np.repeat(np.arange(len(keys)), n_sources)
-    wv, wr = value[winner][grp], resolution[winner][grp]
-    better = (np.abs(value[ranked] - wv) <= resolution[ranked] + wr + 1e-9) & (resolution[ranked] < wr)
+    better = np.zeros(len(ranked), dtype=bool)
+    for s0 in range(0, len(ranked), BLOCK):
+        rows, g = ranked[s0:s0 + BLOCK], grp[s0:s0 + BLOCK]
+        wv, wr = value[winner[g]], resolution[winner[g]]
+        better[s0:s0 + BLOCK] = (np.abs(value[rows] - wv) <= resolution[rows] + wr + 1e-9) & (resolution[rows] < wr)
     chosen = winner.copy()
     if better.any():
         b = np.flatnonzero(better)
         b = b[np.lexsort((pos[b], resolution[ranked][b], grp[b]))]          # by key, precision, precedence
         b = b[group_starts(grp[b])]
         chosen[grp[b]] = ranked[b]
+    del better, pos
     # runner-up: the first row in precedence order that is not the chosen one
-    not_chosen = ranked != chosen[grp]
-    rest = np.flatnonzero(not_chosen)
+    rest = np.flatnonzero(ranked != chosen[grp])
     rest = rest[group_starts(grp[rest])]
-    runner = np.full(len(keys), -1)
+    runner = np.full(len(keys), -1, dtype=ranked.dtype)
     runner[grp[rest]] = ranked[rest]
+    del rest, grp, ranked
 
     # every other eligible or flagged source of a chosen key, against the chosen value
-    slot = np.full(len(k), -1)                      # the chosen key's position, -1 for a key without a choice
+    slot = np.full(len(k), -1, dtype=np.int32)      # the chosen key's position, -1 for a key without a choice
     if len(keys):
         at = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
-        slot = np.where(keys[at] == k, at, -1)
-    cand = np.flatnonzero((eligible | unreliable) & (slot >= 0))
-    cs = slot[cand]
-    other = sid_rank[cand] != sid_rank[chosen][cs]          # another source id (same id, same rank)
-    cand, cs = cand[other], cs[other]
-    agrees = ~disagree_arrays(value[cand], value[chosen][cs], resolution[cand], resolution[chosen][cs],
-                              relative_tolerance)
-    n_agreeing = np.bincount(cs[agrees & eligible[cand]], minlength=len(keys))
-    clash = cand[~agrees]
-    n_conflicting = np.bincount(slot[clash][eligible[clash]], minlength=len(keys))
+        slot = _narrow(np.where(keys[at] == k, at, -1))
+        del at
+    n_agreeing = np.zeros(len(keys), dtype=np.int64)
+    n_conflicting = np.zeros(len(keys), dtype=np.int64)
+    clash_parts = []
+    considered = eligible | unreliable
+    for s0 in range(0, len(k), BLOCK):
+        cand = s0 + np.flatnonzero(considered[s0:s0 + BLOCK] & (slot[s0:s0 + BLOCK] >= 0))
+        cs = slot[cand]
+        other = sid_rank[cand] != sid_rank[chosen[cs]]          # another source id (same id, same rank)
+        cand, cs = cand[other], cs[other]
+        agrees = ~disagree_arrays(value[cand], value[chosen[cs]], resolution[cand], resolution[chosen[cs]],
+                                  relative_tolerance)
+        n_agreeing += np.bincount(cs[agrees & eligible[cand]], minlength=len(keys))
+        clash = cand[~agrees]
+        n_conflicting += np.bincount(slot[clash][eligible[clash]], minlength=len(keys))
+        clash_parts.append(clash)
+    clash = np.concatenate(clash_parts) if clash_parts else np.zeros(0, dtype=np.int64)
+    del considered, clash_parts
 
     panel = e.iloc[chosen].reset_index(drop=True)
     sid = e["source_id"]
-    panel["precedence_source_id"] = sid.take(winner).to_numpy(object)
+    panel["precedence_source_id"] = sid.take(winner).array
     panel["n_sources"], panel["n_agreeing"], panel["n_conflicting"] = n_sources, n_agreeing, n_conflicting
     has_runner = runner >= 0
     r = np.where(has_runner, runner, 0)
-    panel["runner_up_source_id"] = np.where(has_runner, sid.take(r).to_numpy(object), np.nan).astype(object)
+    panel["runner_up_source_id"] = sid.take(r).reset_index(drop=True).where(has_runner).array
     panel["runner_up_value"] = np.where(has_runner, value[r], np.nan)
-    panel["runner_up_kind"] = np.where(has_runner, e["kind"].take(r).to_numpy(object), np.nan).astype(object)
+    panel["runner_up_kind"] = e["kind"].take(r).reset_index(drop=True).where(has_runner).array
 
     conflicts = conflict_rows(e, clash, chosen[slot[clash]], note="")
     conflicts["_k"] = k[clash]
@@ -309,17 +348,24 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     # the status of every row as a categorical: 'chosen', 'eligible' or 'excluded: <reason>'
     why = reasons.cat
     labels = ["eligible" if t == "" else f"excluded: {t}" for t in why.categories] + ["chosen"]
-    codes = why.codes.to_numpy().astype(np.int32)
-    codes[chosen] = len(labels) - 1
     uniq, inv = np.unique(np.array(labels, dtype=object), return_inverse=True)
-    status = pd.Categorical.from_codes(inv[codes].astype(np.int32), categories=pd.Index(uniq, dtype=object))
-    order = np.lexsort((sid_rank, k))
-    if (order[1:] > order[:-1]).all():           # already in key and source order: no copy
+    small = np.int8 if len(labels) < 127 else np.int32
+    codes = inv.astype(small)[why.codes.to_numpy()]
+    codes[chosen] = inv[-1]
+    status = pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
+    if _in_order(k, sid_rank):                     # already in key and source order: no copy
         ev = e.assign(status=status)
     else:
+        order = np.lexsort((sid_rank, k))
         ev = e.iloc[order].assign(status=status.take(order))
     return (panel[panel_cols].reset_index(drop=True), conflicts[conflict_cols].reset_index(drop=True),
             ev.reset_index(drop=True))
+
+
+def _in_order(k: np.ndarray, sid_rank: np.ndarray) -> bool:
+    """True when the rows are sorted by key, then source id (ties of both in any order, as a stable sort keeps)."""
+    dk = np.diff(k)
+    return bool(((dk > 0) | ((dk == 0) & (np.diff(sid_rank) >= 0))).all())
 
 
 def disagree_arrays(a: np.ndarray, b: np.ndarray, res_a: np.ndarray, res_b: np.ndarray, relative: float) -> np.ndarray:
