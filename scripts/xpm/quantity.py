@@ -187,6 +187,8 @@ def _align_codes(codes: np.ndarray, source: pd.Index, target: pd.Index) -> np.nd
 def level_categorical(index: pd.MultiIndex, level: int) -> pd.Categorical:
     """A level of the index as a categorical with its categories in sort order (no Python string per row)."""
     cats, codes = index.levels[level], index.codes[level]
+    if isinstance(cats, pd.CategoricalIndex):        # its values, not the categories of the column it came from
+        cats = pd.Index(np.asarray(cats, dtype=object))
     if not cats.is_monotonic_increasing:
         order = np.argsort(np.asarray(cats, dtype=object), kind="stable")
         remap = np.empty(len(order), dtype=np.int64)
