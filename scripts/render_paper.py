@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import mplfonts
@@ -24,36 +25,46 @@ CJK_FONT = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf
 
 
 def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path, figures: list[Path],
-                    css: Path, pdf: Path) -> None:
+                    css: Path, pdf: Path, threads: int = 1) -> None:
     """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared
     figures are embedded as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is
     pandoc's Typst output compiled by the `typst` wheel (no LaTeX), in a temporary folder holding only the
-    document and the declared figures."""
+    document and the declared figures. With two threads the PDF is set beside the HTML and DOCX."""
     base = qmd.parent
 
     def md_of(numbered: bool) -> str:
         return qmd_to_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel), caption_numbers=numbered)
 
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
-    md = embed_figures(md_of(True), images)
     # relative to the paper's folder (pandoc runs there): no absolute path of the build machine ends up in the
     # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
     os.environ["SOURCE_DATE_EPOCH"] = "0"
-    common = ["--sandbox", "--citeproc", f"--bibliography={bib.resolve().relative_to(base.resolve())}", "--toc",
-              "--number-sections", "--metadata=lang:en", "--metadata=link-citations:true", "--mathml"]
-    with tempfile.TemporaryDirectory() as tmp:
+    reader = ["--sandbox", "--citeproc", f"--bibliography={bib.resolve().relative_to(base.resolve())}",
+              "--metadata=lang:en", "--metadata=link-citations:true"]
+    writer = ["--sandbox", "--toc", "--number-sections", "--mathml"]
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         target = Path(tmp) / "paper.html"
         header = Path(tmp) / "style.html"
         header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
-        pypandoc.convert_text(md, "html5", format="markdown", outputfile=str(target), cworkdir=str(base),
-                              extra_args=["--standalone", "--embed-resources", f"--include-in-header={header}",
-                                          *common])
-        write_text(out, target.read_text(encoding="utf-8"))
         word = Path(tmp) / "paper.docx"
-        pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(word), cworkdir=str(base), extra_args=common)
+
+        def html_and_docx() -> None:
+            # the Markdown is parsed (and the citations resolved) once, to pandoc's document tree; HTML and DOCX
+            # are written from it (byte-identical to converting the Markdown twice, in half the time)
+            tree = pypandoc.convert_text(embed_figures(md_of(True), images), "json", format="markdown",
+                                         cworkdir=str(base), extra_args=reader)
+            pypandoc.convert_text(tree, "html5", format="json", outputfile=str(target), cworkdir=str(base),
+                                  extra_args=["--standalone", "--embed-resources", f"--include-in-header={header}",
+                                              *writer])
+            pypandoc.convert_text(tree, "docx", format="json", outputfile=str(word), cworkdir=str(base),
+                                  extra_args=writer)
+
+        # Typst numbers tables and figures itself: its captions come unnumbered; it runs beside HTML and DOCX
+        pdf_job = pool.submit(typst_pdf, md_of(False), images, Path(tmp) / "typst", [*reader, *writer[1:]], base)
+        pool.submit(html_and_docx).result()
+        write_text(out, target.read_text(encoding="utf-8"))
         write_bytes(docx, word.read_bytes())
-        # Typst numbers tables and figures itself: its captions come unnumbered
-        write_bytes(pdf, typst_pdf(md_of(False), images, Path(tmp) / "typst", common, base))
+        write_bytes(pdf, pdf_job.result())
 
 
 def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], base: Path) -> bytes:
@@ -105,7 +116,8 @@ def main(smk) -> None:
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
         render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx),
-                        [Path(f) for f in smk.input.figures], Path(smk.input.css), Path(smk.output.pdf))
+                        [Path(f) for f in smk.input.figures], Path(smk.input.css), Path(smk.output.pdf),
+                        threads=smk.threads)
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .estimates import BASIS_FX
-from .market import TIER_CARRIED, TIER_DERIVED, TIER_REPORTED, pick, select_by_vintage
+from .market import TIER_CARRIED, TIER_DERIVED, TIER_REPORTED, pick, select_from, vintage_candidates
 from .quantity import Q, Wide, concat_long, stack
 from .select import sort_rows
 
@@ -33,8 +33,8 @@ def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0,
     xpm.market.select_by_vintage: the exact year first, then (carry=True, tiered mode) the nearest vintage at or
     before, else after. Returns the Q (its `est` names carried and derived values with their vintage) and a frame
     of source_id, vintage and tier per index row."""
-    picks = {y: select_by_vintage(market, items, y + lag, carry, allow_derived)
-             for y in sorted(set(w.index.get_level_values(1)))}
+    candidates = vintage_candidates(market, items, allow_derived)
+    picks = {y: select_from(candidates, items, y + lag, carry) for y in sorted(set(w.index.get_level_values(1)))}
     years = pd.Series(w.index.get_level_values(1), index=w.index)
     info = pd.DataFrame([picks[y] for y in years], index=w.index)
     v = info["value"].astype(float)

@@ -142,29 +142,40 @@ TIER_REPORTED, TIER_DERIVED, TIER_CARRIED = "reported", "derived", "carried"
 def select_by_vintage(market: pd.DataFrame, items: list[str], target: int, carry: bool,
                       allow_derived: bool) -> dict:
     """value, source_id, item, vintage, tier for one target year (NaN value where nothing qualifies)."""
+    return select_from(vintage_candidates(market, items, allow_derived), items, target, carry)
+
+
+def vintage_candidates(market: pd.DataFrame, items: list[str], allow_derived: bool) -> list[tuple]:
+    """The rows select_from may choose among, as (item, year, value, source_id, basis) in table order: the
+    listed items with a value and a year, the chosen row of a settled conflict, derived values only when allowed.
+    Filtered once, then searched for every year (select_from)."""
     m = market[market["item"].isin(items) & market["value"].notna() & market["year"].notna()]
     if "chosen" in m:
         m = m[m["chosen"].astype(bool)]
     if "basis" in m and not allow_derived:
         m = m[m["basis"] != TIER_DERIVED]
+    basis = m["basis"].astype(object) if "basis" in m else pd.Series(TIER_REPORTED, index=m.index, dtype=object)
+    return list(zip(m["item"], m["year"].astype(float), m["value"].astype(float), m["source_id"].astype(str),
+                    basis))
+
+
+def select_from(candidates: list[tuple], items: list[str], target: int, carry: bool) -> dict:
+    """The exact year first (the earliest listed item; 'reported', or 'derived'); else, with carry, the nearest
+    vintage before the year, then after it, never a derived value (tier 'carried'); ties go to the earlier listed
+    item, then to the earlier row."""
     order = {it: k for k, it in enumerate(items)}
-    exact = m[m["year"] == target]
-    if not exact.empty:
-        r = exact.assign(_o=exact["item"].map(order)).sort_values("_o").iloc[0]
-        tier = TIER_DERIVED if str(r.get("basis", TIER_REPORTED)) == TIER_DERIVED else TIER_REPORTED
-        return {"value": float(r["value"]), "source_id": str(r["source_id"]), "item": r["item"],
-                "vintage": int(r["year"]), "tier": tier}
-    if carry and not m.empty:
-        if "basis" in m:  # a derived value is never carried to another year
-            m = m[m["basis"] != TIER_DERIVED]
-        before, after = m[m["year"] < target], m[m["year"] > target]
-        for side in (before, after):
-            if side.empty:
-                continue
-            side = side.assign(_o=side["item"].map(order), _d=(side["year"] - target).abs())
-            r = side.sort_values(["_d", "_o"]).iloc[0]
-            return {"value": float(r["value"]), "source_id": str(r["source_id"]), "item": r["item"],
-                    "vintage": int(r["year"]), "tier": TIER_CARRIED}
+    exact = [c for c in candidates if c[1] == target]
+    if exact:
+        r = min(exact, key=lambda c: order[c[0]])
+        tier = TIER_DERIVED if str(r[4]) == TIER_DERIVED else TIER_REPORTED
+        return {"value": float(r[2]), "source_id": r[3], "item": r[0], "vintage": int(r[1]), "tier": tier}
+    if carry:
+        kept = [c for c in candidates if str(c[4]) != TIER_DERIVED]  # a derived value is never carried
+        for side in ([c for c in kept if c[1] < target], [c for c in kept if c[1] > target]):
+            if side:
+                r = min(side, key=lambda c: (abs(c[1] - target), order[c[0]]))
+                return {"value": float(r[2]), "source_id": r[3], "item": r[0], "vintage": int(r[1]),
+                        "tier": TIER_CARRIED}
     return {"value": np.nan, "source_id": "", "item": "", "vintage": np.nan, "tier": ""}
 
 

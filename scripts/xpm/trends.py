@@ -21,6 +21,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 from scipy import stats
+# the two statsmodels pieces used, not statsmodels.api (which also loads its graphics and time-series modules)
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from .series import series_from, tier_words  # noqa: F401  (re-exported: the series of the trend family)
 
@@ -124,10 +127,8 @@ def hac_lags(n: int, rule) -> int:
 
 def ols_hac(years, y, lags: int) -> tuple[float, float, float]:
     """(slope per year, HAC standard error, two-sided p from t with n-2 df)."""
-    import statsmodels.api as sm
-
-    X = sm.add_constant(np.asarray(years, float) - float(np.mean(years)))
-    fit = sm.OLS(np.asarray(y, float), X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
+    X = add_constant(np.asarray(years, float) - float(np.mean(years)))
+    fit = OLS(np.asarray(y, float), X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
                                               use_t=True)
     return float(fit.params[1]), float(fit.bse[1]), float(fit.pvalues[1])
 

@@ -128,7 +128,7 @@ rule render_paper:
         pdf="reports/paper.pdf",
     params:
         renderer=config["paper"]["renderer"],
-    threads: 1
+    threads: 2
     resources:
         mem_mb=1000,
         runtime=10,
