@@ -60,7 +60,9 @@ ITEMS = ["revenue", "cost_of_sales", "gross_profit", "operating_profit", "profit
 
 def timed(cmd, cwd) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"benchmark error: {' '.join(map(str, cmd))} failed in {cwd}:\n{r.stderr[-3000:]}")
     return time.perf_counter() - t
 
 

@@ -51,13 +51,10 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
         def html_and_docx() -> None:
             # the Markdown is parsed (and the citations resolved) once, to pandoc's document tree; HTML and DOCX
             # are written from it (byte-identical to converting the Markdown twice, in half the time)
-            tree = pypandoc.convert_text(embed_figures(md_of(True), images), "json", format="markdown",
-                                         cworkdir=str(base), extra_args=reader)
-            pypandoc.convert_text(tree, "html5", format="json", outputfile=str(target), cworkdir=str(base),
-                                  extra_args=["--standalone", "--embed-resources", f"--include-in-header={header}",
-                                              *writer])
-            pypandoc.convert_text(tree, "docx", format="json", outputfile=str(word), cworkdir=str(base),
-                                  extra_args=writer)
+            tree = pandoc(embed_figures(md_of(True), images), "markdown", "json", base, reader)
+            pandoc(tree, "json", "html5", base,
+                   ["--standalone", "--embed-resources", f"--include-in-header={header}", *writer], target)
+            pandoc(tree, "json", "docx", base, writer, word)
 
         # Typst numbers tables and figures itself: its captions come unnumbered; it runs beside HTML and DOCX
         pdf_job = pool.submit(typst_pdf, md_of(False), images, Path(tmp) / "typst", [*reader, *writer[1:]], base)
@@ -65,6 +62,17 @@ def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path
         write_text(out, target.read_text(encoding="utf-8"))
         write_bytes(docx, word.read_bytes())
         write_bytes(pdf, pdf_job.result())
+
+
+def pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], output: Path | None = None) -> str:
+    """Run pypandoc's pandoc binary on `text` in folder `cwd` (its own working directory: pypandoc.convert_text
+    changes the whole process's directory, which two threads cannot share) and return what it prints."""
+    cmd = [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
+           *([f"--output={output}"] if output else []), *args]
+    r = subprocess.run(cmd, input=text.encode("utf-8"), cwd=cwd, capture_output=True)
+    if r.returncode:
+        raise RuntimeError(f"pandoc --to={target} failed ({r.returncode}): {r.stderr.decode('utf-8', 'replace')}")
+    return r.stdout.decode("utf-8")
 
 
 def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], base: Path) -> bytes:
@@ -77,9 +85,8 @@ def typst_pdf(md: str, images: dict[str, bytes], work: Path, common: list[str], 
         (work / rel).parent.mkdir(parents=True, exist_ok=True)
         (work / rel).write_bytes(data)
     typ = work / "paper.typ"
-    pypandoc.convert_text(md, "typst", format="markdown", outputfile=str(typ), cworkdir=str(base),
-                          extra_args=["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt",
-                                      "--variable=margin.x:1.6cm", "--variable=margin.y:2cm", *common])
+    pandoc(md, "markdown", "typst", base, ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt",
+                                           "--variable=margin.x:1.6cm", "--variable=margin.y:2cm", *common], typ)
     text = typ.read_text(encoding="utf-8")
     # tables in a smaller size so that year tables fit the page width; Chinese quotations (claims audit) in Noto
     # Sans CJK SC, the one font added to Typst's own: no system font is read, so every machine sets the same PDF
