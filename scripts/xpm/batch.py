@@ -19,7 +19,7 @@ from .select import column_rank
 
 def company_batches(evidence: pd.DataFrame, companies_per_batch: int) -> Iterator[pd.DataFrame]:
     """The rows of `evidence` for `companies_per_batch` companies at a time, companies in sort order (each batch a
-    copy of its rows only, in their input order)."""
+    copy of its rows only, in their input order; found by one stable sort on the batch number)."""
     if companies_per_batch < 1:
         raise ValueError(f"companies_per_batch must be at least 1, got {companies_per_batch}")
     rank = column_rank(evidence["company"])
@@ -30,8 +30,14 @@ def company_batches(evidence: pd.DataFrame, companies_per_batch: int) -> Iterato
     present[rank] = True
     dense = np.cumsum(present) - 1
     batch = (dense[rank] // companies_per_batch).astype(np.int32)
-    for b in range(int(batch.max()) + 1):
-        yield evidence.iloc[np.flatnonzero(batch == b)]
+    order = np.argsort(batch, kind="stable")
+    bounds = np.searchsorted(batch[order], np.arange(int(batch.max()) + 2))
+    for b in range(len(bounds) - 1):
+        part = evidence.iloc[order[bounds[b]:bounds[b + 1]]]
+        # a categorical keeps only the categories of its batch (else every batch would carry, and write, e.g. the
+        # source ids of all companies)
+        cats = [c for c in part.columns if isinstance(part[c].dtype, pd.CategoricalDtype)]
+        yield part.assign(**{c: part[c].cat.remove_unused_categories() for c in cats}) if cats else part
 
 
 def run_in_batches(evidence: pd.DataFrame, companies_per_batch: int,

@@ -63,7 +63,16 @@ def text_rank(s: pd.Series) -> np.ndarray:
     ranked by sorting its categories only; another text column by one factorize and a sort of its distinct
     values."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, uniques = s.cat.codes.to_numpy(), np.asarray(s.cat.categories, dtype=object)
+        codes, cats = s.cat.codes.to_numpy(), s.cat.categories
+        # only the categories in use are sorted (a batch of rows may use few of many)
+        used = np.zeros(len(cats), dtype=bool)
+        used[codes[codes >= 0]] = True
+        if not used.all():
+            keep = np.flatnonzero(used)
+            remap = np.full(len(cats) + 1, -1, dtype=np.int64)
+            remap[keep] = np.arange(len(keep))
+            codes, cats = remap[codes], cats[keep]                    # code -1 picks the appended -1
+        uniques = np.asarray(cats, dtype=object)
     else:
         codes, uniques = pd.factorize(s)
         uniques = np.asarray(uniques, dtype=object)
