@@ -39,6 +39,9 @@ def test_sort_rows_equals_sort_values_on_text_numbers_and_missing_values():
 def test_combined_rank_numbers_distinct_keys_densely_in_sort_order():
     f = pd.DataFrame({"a": ["q", "p", "q", "p"], "b": [2, 1, 2, 3]})
     assert combined_rank(f, ["a", "b"]).tolist() == [2, 0, 2, 1]
+    # a nullable integer column with a missing value: missing last, as sort_values puts it
+    g = pd.DataFrame({"b": pd.array([3, None, 1], dtype="Int64")})
+    assert combined_rank(g, ["b"]).tolist() == [1, 2, 0]
     ev = pd.DataFrame({"company": ["b", "a", "a"], "fiscal_year": [2020, 2021, 2020], "period": ["FY"] * 3,
                        "item": ["revenue"] * 3})
     assert key_codes(ev).tolist() == [2, 1, 0] and key_codes(ev).dtype == np.int32

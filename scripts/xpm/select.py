@@ -86,7 +86,7 @@ def text_rank(s: pd.Series) -> np.ndarray:
 def column_rank(s: pd.Series) -> np.ndarray:
     """Integer ranks of any column in sort order, missing values last: text by text_rank, integers by their
     offset from the smallest, other numbers by a sorted factorize."""
-    if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+    if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype) and not s.hasnans:
         x = s.to_numpy(dtype=np.int64)
         return x - x.min() if len(x) else x
     if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
