@@ -266,7 +266,8 @@ class Wide:
         self.index = w.index
         self.est_keys = est_keys
         self._cols = {c: k for k, c in enumerate(w.columns)}
-        self._arr = w.to_numpy(dtype=float)
+        self._arr = w.to_numpy(dtype=float, copy=True)
+        self._arr.flags.writeable = False       # shared by every Q handed out: a write in place would be a bug
         self._lag_pos: dict[int, np.ndarray] = {}
         self._cache: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
@@ -311,8 +312,10 @@ class Wide:
                 codes = np.array([REASONS.intern(f"missing {item} FY{int(y)}") for y in uniq], dtype=np.int32)
                 why[miss] = codes[inv]
             est = REASONS.encode(self._est(item, lag)) if self.est_keys else np.zeros(len(v), dtype=np.int32)
+            for a in (v, why, est):
+                a.flags.writeable = False
             hit = self._cache[(item, lag)] = (v, why, est)
-        # the arrays are shared by every Q of this item and never written in place (Q arithmetic makes new ones)
+        # the arrays are shared by every Q of this item, read-only (Q arithmetic makes new ones)
         return Q._of(hit[0], hit[1], item if lag == 0 else f"{item}[t-{lag}]", hit[2], self.index)
 
     def __getitem__(self, item: str) -> Q:
