@@ -66,22 +66,17 @@ def timed(cmd, cwd) -> float:
     return time.perf_counter() - t
 
 
-def job_counts(cwd) -> dict[str, int]:
-    """Jobs per rule of a full rebuild (the `all` target rule runs nothing and is not counted)."""
-    out = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "-n", "--forceall"], cwd=cwd,
-                         capture_output=True, text=True, check=True)
-    stats = (out.stdout + out.stderr).split("Job stats:")[1]
+def job_counts(cwd, forceall: bool = True) -> dict[str, int]:
+    """Jobs per rule of a full rebuild (`forceall`) or of what a plain `snakemake` would run now, from the dry
+    run's job stats; the `all` target rule runs nothing and is not counted."""
+    out = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "-n", *(["--forceall"] * forceall)],
+                         cwd=cwd, capture_output=True, text=True, check=True)
+    text = out.stdout + out.stderr
+    if "Job stats:" not in text:                     # nothing to be done
+        return {}
+    stats = text.split("Job stats:")[1]
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, flags=re.M)
             if m.group(1) not in ("all", "total")}
-
-
-def n_jobs(cwd) -> int:
-    """Jobs that a plain `snakemake` would run now (the `all` target rule not counted)."""
-    out = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "-n"], cwd=cwd, capture_output=True,
-                         text=True, check=True)
-    text = out.stdout + out.stderr
-    m = re.search(r"^total\s+(\d+)$", text, flags=re.M)
-    return (int(m.group(1)) - 1) if m else 0
 
 
 def rule_scripts(cwd: Path) -> dict[str, Path]:
@@ -509,7 +504,7 @@ def main() -> None:
                         '2025-12-31,results_announcement,benchmarks/run.py\n')
             c = work / "workflow/config.yaml"
             c.write_text(c.read_text().replace("last: 2024}", "last: 2025}"))
-            rerun = n_jobs(work)
+            rerun = sum(job_counts(work, forceall=False).values())
             inc = timed(SNAKE, work)
             print(f"incremental rebuild (one synthetic FY2025 extract): {rerun} of {jobs} jobs rerun, {inc:.1f} s")
 

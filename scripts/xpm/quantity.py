@@ -186,15 +186,11 @@ def _align_codes(codes: np.ndarray, source: pd.Index, target: pd.Index) -> np.nd
 
 def level_categorical(index: pd.MultiIndex, level: int) -> pd.Categorical:
     """A level of the index as a categorical with its categories in sort order (no Python string per row)."""
-    cats, codes = index.levels[level], index.codes[level]
+    cats = index.levels[level]
     if isinstance(cats, pd.CategoricalIndex):        # its values, not the categories of the column it came from
         cats = pd.Index(np.asarray(cats, dtype=object))
-    if not cats.is_monotonic_increasing:
-        order = np.argsort(np.asarray(cats, dtype=object), kind="stable")
-        remap = np.empty(len(order), dtype=np.int64)
-        remap[order] = np.arange(len(order))
-        cats, codes = cats[order], np.where(codes >= 0, remap[codes], -1)
-    return pd.Categorical.from_codes(codes, categories=cats)
+    out = pd.Categorical.from_codes(index.codes[level], categories=cats)
+    return out if cats.is_monotonic_increasing else out.reorder_categories(cats.sort_values())
 
 
 def concat_long(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -203,7 +199,8 @@ def concat_long(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     for c in out.columns:
         parts = [f[c] for f in frames if len(f)]
-        if parts and not isinstance(out[c].dtype, pd.CategoricalDtype) and all(isinstance(x.dtype, pd.CategoricalDtype) for x in parts):
+        categorical = [isinstance(x.dtype, pd.CategoricalDtype) for x in parts]
+        if parts and all(categorical) and not isinstance(out[c].dtype, pd.CategoricalDtype):
             out[c] = pd.api.types.union_categoricals([x.array for x in parts], sort_categories=True)
     return out
 

@@ -52,10 +52,14 @@ def eligibility_reasons(evidence: pd.DataFrame, periods: list[str], currency: st
             c, uniques = pd.factorize(column[mask].astype(object), use_na_sentinel=False)
             codes[mask] = len(texts) + c
             texts += [f"{prefix}{u if isinstance(u, str) else ''}{suffix}" for u in uniques]
-    # equal texts (e.g. a flag value repeated) share one category
+    return pd.Series(categorical_of(codes, texts), index=evidence.index), unreliable
+
+
+def categorical_of(codes: np.ndarray, texts: list[str]) -> pd.Categorical:
+    """A categorical whose row i reads texts[codes[i]]; equal texts share one category, categories in sort order."""
     uniq, inv = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    reason = pd.Categorical.from_codes(inv[codes].astype(np.int32), categories=pd.Index(uniq, dtype=object))
-    return pd.Series(reason, index=evidence.index), unreliable
+    small = np.int8 if len(uniq) < 127 else np.int32
+    return pd.Categorical.from_codes(inv.astype(small)[codes], categories=pd.Index(uniq, dtype=object))
 
 
 def text_rank(s: pd.Series) -> np.ndarray:
@@ -357,11 +361,9 @@ def choose_values(evidence: pd.DataFrame, *, periods: list[str], currency: str, 
     # the status of every row as a categorical: 'chosen', 'eligible' or 'excluded: <reason>'
     why = reasons.cat
     labels = ["eligible" if t == "" else f"excluded: {t}" for t in why.categories] + ["chosen"]
-    uniq, inv = np.unique(np.array(labels, dtype=object), return_inverse=True)
-    small = np.int8 if len(labels) < 127 else np.int32
-    codes = inv.astype(small)[why.codes.to_numpy()]
-    codes[chosen] = inv[-1]
-    status = pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
+    codes = why.codes.to_numpy().astype(np.int32)
+    codes[chosen] = len(labels) - 1
+    status = categorical_of(codes, labels)
     if _in_order(k, sid_rank):                     # already in key and source order: no copy
         ev = e.assign(status=status)
     else:
