@@ -22,6 +22,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from xpm.bytecode import cache_loaded_modules  # noqa: E402
 from xpm.layout import layout_errors, remove_published  # noqa: E402
+from xpm.shutdown import cancel_pending_timers  # noqa: E402
 
 cache_loaded_modules()  # this process's own imports (snakemake itself): compiled once, read from cache after
 
@@ -32,7 +33,13 @@ if _errors:
     raise WorkflowError("the project layout is not valid:\n- " + "\n- ".join(_errors))
 
 
+onsuccess:
+    # the scheduler's rate-limit timers would keep the process alive up to a second after the last job
+    cancel_pending_timers()
+
+
 onerror:
+    cancel_pending_timers()
     # a failed run leaves no paper or manifest that could be taken for the current result
     removed = remove_published(Path(workflow.basedir))
     if removed:

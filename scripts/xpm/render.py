@@ -6,9 +6,16 @@ the same .qmd into plain pandoc Markdown: `{{< include file >}}` is replaced by 
 `: Table N: Caption` with an anchor, figure captions `![Caption](path){#fig-x}` become
 `![Figure N: Caption](path){#fig-x}`, and `@tbl-x` / `@fig-x` become links "Table N" / "Figure N".
 Anything left unresolved raises, naming the shortcode or reference.
+
+The Markdown is then parsed once, to pandoc's document tree (its JSON); the HTML, DOCX and Typst outputs are
+written from that tree: `load_tree` reads it and keeps its images, tables and figures, `figure_paths` and
+`retarget` point the images to declared figures only, and `strip_caption_numbers` gives Typst (which numbers
+tables and figures itself) the captions without the numbers the other formats print.
 """
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Callable
 
@@ -68,32 +75,103 @@ def number_crossrefs(text: str, caption_numbers: bool = True) -> tuple[str, dict
     return REF.sub(ref, text), labels
 
 
-IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
-
-
-def embed_figures(md: str, figures: dict[str, bytes]) -> str:
-    """Replace every image path by a data URI of a declared figure; any other image target (a URL, an undeclared
-    file) raises, so that the sandboxed renderer is never asked to fetch anything."""
-    import base64
-
-    def sub(m: re.Match) -> str:
-        path = m.group(2)
-        if path not in figures:
-            raise ValueError(f"image {path!r} in the paper is not a declared figure of rule render_paper")
-        uri = "data:image/png;base64," + base64.b64encode(figures[path]).decode("ascii")
-        return m.group(1) + uri + m.group(3)
-
-    return IMAGE.sub(sub, md)
-
-
-def qmd_to_markdown(text: str, variables: dict, read: Callable[[str], str], caption_numbers: bool = True) -> str:
-    """The whole fallback transformation."""
+def paper_markdown(text: str, variables: dict, read: Callable[[str], str],
+                   caption_numbers: bool = True) -> tuple[str, dict[str, str]]:
+    """The whole fallback transformation: (pandoc Markdown, {label: "Table N" / "Figure N"})."""
     md = resolve_shortcodes(text, variables, read)
-    md, _ = number_crossrefs(md, caption_numbers)
+    md, labels = number_crossrefs(md, caption_numbers)
     left = re.search(r"\{\{<[^>]*>\}\}", md)
     if left:
         raise ValueError(f"unsupported shortcode left in the paper: {left.group(0)}")
-    return md
+    return md, labels
+
+
+# --- pandoc's document tree (its JSON): the Markdown is parsed once and every output is written from the tree ----
+TREE_KINDS = ("Image", "Table", "Figure")
+
+
+def load_tree(text: str) -> tuple[dict, dict[str, list[dict]]]:
+    """pandoc's JSON read once: (the tree, its Image, Table and Figure elements). The elements are the tree's own
+    objects, so that changing one changes the tree."""
+    nodes: dict[str, list[dict]] = {k: [] for k in TREE_KINDS}
+
+    def keep(obj: dict) -> dict:
+        if obj.get("t") in nodes:
+            nodes[obj["t"]].append(obj)
+        return obj
+
+    return json.loads(text, object_hook=keep), nodes
+
+
+def figure_paths(images: list[dict], figures: dict[str, bytes]) -> list[str]:
+    """The target of each image, each a declared figure: an image that is not (a URL, an undeclared file) raises,
+    so that the sandboxed renderer is never asked to fetch anything."""
+    paths = [image["c"][2][0] for image in images]
+    for path in paths:
+        if path not in figures:
+            raise ValueError(f"image {path!r} in the paper is not a declared figure of rule render_paper")
+    return paths
+
+
+def retarget(images: list[dict], targets: list[str]) -> None:
+    """Point each image (in place) to its new target."""
+    for image, target in zip(images, targets, strict=True):
+        image["c"][2][0] = target
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def stand_ins(n: int) -> list[str]:
+    """n short data URIs, one per image, all of one length (no stand-in is part of another), for a writer that
+    would otherwise read every byte of the figures: `put_images` puts the figures in their place afterwards."""
+    return [data_uri(f"xpm-figure-{i:06d}".encode("ascii")) for i in range(n)]
+
+
+def put_images(html: str, swaps: dict[str, str]) -> str:
+    """Replace each stand-in by its figure's data URI; each must occur exactly once."""
+    for stand_in, uri in swaps.items():
+        if html.count(stand_in) != 1:
+            raise ValueError(f"the HTML holds the figure stand-in {stand_in!r} {html.count(stand_in)} times, not once")
+        html = html.replace(stand_in, uri)
+    return html
+
+
+def _strip(inlines: list, label: str, where: str) -> None:
+    word, number = label.split(" ")
+    prefix = [{"t": "Str", "c": word}, {"t": "Space"}, {"t": "Str", "c": f"{number}:"}, {"t": "Space"}]
+    if inlines[:4] != prefix:
+        raise ValueError(f"{where} does not start with '{label}:' as numbered by number_crossrefs")
+    del inlines[:4]
+
+
+def strip_caption_numbers(nodes: dict[str, list[dict]], labels: dict[str, str]) -> None:
+    """The tree of `load_tree` (in place) as pandoc parses the same paper with unnumbered captions, for a writer
+    that numbers tables and figures itself (Typst): the leading "Table N:" / "Figure N:" that number_crossrefs
+    put in each labelled caption, and in the description of a figure's image, is removed. A labelled caption
+    that does not start with its number raises."""
+    for kind in ("Table", "Figure"):
+        for node in nodes[kind]:
+            label = node["c"][0][0]
+            if label not in labels:
+                continue
+            blocks = node["c"][1][1]
+            if not blocks or blocks[0]["t"] not in ("Plain", "Para"):
+                raise ValueError(f"#{label} has no caption text")
+            _strip(blocks[0]["c"], labels[label], f"the caption of #{label}")
+            if kind == "Figure":
+                for image in nodes["Image"]:
+                    if _contains(node["c"][2], image):
+                        _strip(image["c"][1], labels[label], f"the image description of #{label}")
+
+
+def _contains(node, target: dict) -> bool:
+    """Whether `target` (by identity) is inside `node`."""
+    if node is target:
+        return True
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    return any(_contains(c, target) for c in children)
 
 
 # --- what a reader sees: the main text of the rendered HTML, and what must not appear in it --------------------
