@@ -430,6 +430,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, no rebuild (run by the test suite)")
+    ap.add_argument("--rebuild", action="store_true", help="only the rebuild measurements (full, no-op, incremental)")
     ap.add_argument("--library-size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--batch", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -459,7 +460,7 @@ def main() -> None:
         subprocess.run([*SNAKE, str(market_path.relative_to(ROOT))], cwd=ROOT, check=True)
     market = pd.read_csv(market_path)
 
-    sizes = (10, 50) if a.smoke else (1000, 10000)
+    sizes = () if a.rebuild else (10, 50) if a.smoke else (1000, 10000)
     for n in sizes:
         t = bench_ratios(n)
         ftk = (f"; FinanceToolkit {t['FinanceToolkit']:.4f} s = {t['FinanceToolkit'] / t['library']:.1f}x the library "
@@ -507,6 +508,8 @@ def main() -> None:
             rerun = sum(job_counts(work, forceall=False).values())
             inc = timed(SNAKE, work)
             print(f"incremental rebuild (one synthetic FY2025 extract): {rerun} of {jobs} jobs rerun, {inc:.1f} s")
+    if a.rebuild:
+        return
 
     def run_library(n: int, batch: int = 0) -> tuple[float, float, float, str]:
         """One size in a fresh process: wall time, the process's peak RSS (MiB), the input's size (MiB), stages."""

@@ -1,9 +1,9 @@
-"""Entry script of rule render_paper: reports/paper.qmd -> reports/paper.html.
+"""Entry script of rule render_paper: reports/paper.qmd -> reports/paper.html, paper.docx, paper.pdf.
 
 `quarto render` when the Quarto CLI is on PATH (renderer: auto or quarto); otherwise the pandoc fallback
-(pypandoc-binary): shortcodes resolved, cross-references numbered, citations by --citeproc, one
-self-contained HTML file, a DOCX and a PDF (pandoc's Typst output compiled by the `typst` wheel: no LaTeX). The
-log says which renderer ran.
+(pypandoc-binary), from the document trees of rule parse_paper (shortcodes resolved, cross-references numbered,
+citations resolved): one self-contained HTML file, a DOCX and a PDF (pandoc's Typst output compiled by the `typst`
+wheel: no LaTeX). The log says which renderer ran.
 """
 import json
 import os
@@ -15,76 +15,49 @@ from pathlib import Path
 
 import mplfonts
 import pypandoc
-import yaml
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
-from xpm.render import (data_uri, figure_paths, load_tree, paper_markdown, put_images, retarget, stand_ins,
-                         strip_caption_numbers)
-
+from xpm.render import data_uri, figure_paths, load_tree, put_images, retarget, run_pandoc, stand_ins
 
 # Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel
 CJK_FONT = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+WRITER = ["--sandbox", "--toc", "--number-sections", "--mathml"]
 
 
-def render_fallback(qmd: Path, variables: dict, bib: Path, out: Path, docx: Path, figures: list[Path],
-                    css: Path, pdf: Path, threads: int = 1) -> None:
-    """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line). The Markdown is
-    parsed once, citations resolved, to pandoc's document tree; the HTML, DOCX and PDF are written from it
-    (byte-identical to converting the Markdown three times, in a third of the time). The declared figures are
-    put in the tree as data URIs and the stylesheet inlined. The PDF is pandoc's Typst output compiled by the
-    `typst` wheel (no LaTeX), in a temporary folder holding only the document and the declared figures. With two
-    threads the PDF is set beside the HTML and the DOCX."""
-    base = qmd.parent
-    md, labels = paper_markdown(read_text(qmd), variables, lambda rel: read_text(base / rel))
+def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures: list[Path], css: Path, pdf: Path,
+                    threads: int = 1) -> None:
+    """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared figures
+    are put in the tree as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is set in
+    a temporary folder holding only the Typst document and the declared figures; with two threads, beside the
+    HTML and the DOCX (two threads of about equal length)."""
+    base = out.parent
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
-    # relative to the paper's folder (pandoc runs there): no absolute path of the build machine ends up in the
-    # DOCX metadata; SOURCE_DATE_EPOCH fixes the DOCX timestamps, so two clean builds give identical bytes
-    os.environ["SOURCE_DATE_EPOCH"] = "0"
-    reader = ["--sandbox", "--citeproc", f"--bibliography={bib.resolve().relative_to(base.resolve())}",
-              "--metadata=lang:en", "--metadata=link-citations:true"]
-    writer = ["--sandbox", "--toc", "--number-sections", "--mathml"]
-    tree, nodes = load_tree(pandoc(md, "markdown", "json", base, reader))
+    doc, nodes = load_tree(read_text(tree))
     paths = figure_paths(nodes["Image"], images)
     uris = [data_uri(images[p]) for p in paths]
     # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees a short stand-in
     # per figure, and the figure's data URI is put in its place afterwards (the same bytes, in half the time)
     short = stand_ins(len(paths))
     retarget(nodes["Image"], short)
-    for_html = json.dumps(tree)
+    for_html = json.dumps(doc)
     retarget(nodes["Image"], uris)
-    for_docx = json.dumps(tree)
-    # Typst reads the figures from files beside it, and numbers tables and figures itself: its captions lose the
-    # numbers that the other formats print
-    retarget(nodes["Image"], paths)
-    strip_caption_numbers(nodes, labels)
-    for_typst = json.dumps(tree)
+    for_docx = json.dumps(doc)
+    for_typst = read_text(typst_tree)
+    figure_paths(load_tree(for_typst)[1]["Image"], images)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         header = Path(tmp) / "style.html"
         header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
-
-        # two threads of about equal length: Typst (pandoc's writer, then the compiler) beside HTML then DOCX
-        pdf_job = pool.submit(typst_pdf, for_typst, images, Path(tmp) / "typst", writer, base)
-        html = pandoc(for_html, "json", "html5", base,
-                      ["--standalone", "--embed-resources", f"--include-in-header={header}", *writer])
+        pdf_job = pool.submit(typst_pdf, for_typst, images, Path(tmp) / "typst", base)
+        html = run_pandoc(for_html, "json", "html5", base,
+                          ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
         write_text(out, put_images(html, dict(zip(short, uris))))
         word = Path(tmp) / "paper.docx"
-        pandoc(for_docx, "json", "docx", base, writer, word)
+        run_pandoc(for_docx, "json", "docx", base, WRITER, word)
         write_bytes(docx, word.read_bytes())
         write_bytes(pdf, pdf_job.result())
 
 
-def pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], output: Path | None = None) -> str:
-    """Run pypandoc's pandoc binary on `text` in folder `cwd` (its own working directory: pypandoc.convert_text
-    changes the whole process's directory, which two threads cannot share) and return what it prints."""
-    cmd = [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
-           *([f"--output={output}"] if output else []), *args]
-    r = subprocess.run(cmd, input=text.encode("utf-8"), cwd=cwd, capture_output=True)
-    if r.returncode:
-        raise RuntimeError(f"pandoc --to={target} failed ({r.returncode}): {r.stderr.decode('utf-8', 'replace')}")
-    return r.stdout.decode("utf-8")
-
-
-def typst_pdf(tree: str, images: dict[str, bytes], work: Path, writer: list[str], base: Path) -> bytes:
+def typst_pdf(tree: str, images: dict[str, bytes], work: Path, base: Path) -> bytes:
     """pandoc's document tree (JSON) -> Typst -> PDF bytes. Only the declared figures are copied beside the
     document (typst's root), the creation timestamp is fixed (byte-identical rebuilds) and the PDF is A4 with
     small table text."""
@@ -97,8 +70,9 @@ def typst_pdf(tree: str, images: dict[str, bytes], work: Path, writer: list[str]
     typ = work / "paper.typ"
     # the citations were resolved by --citeproc when the tree was read: Typst gets them as text, as pandoc does
     # for Markdown read with --citeproc (which turns the writer's own `citations` extension off)
-    pandoc(tree, "json", "typst-citations", base, ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt",
-                                                   "--variable=margin.x:1.6cm", "--variable=margin.y:2cm", *writer], typ)
+    run_pandoc(tree, "json", "typst-citations", base, ["--standalone", "--variable=papersize:a4",
+                                                       "--variable=fontsize:10pt", "--variable=margin.x:1.6cm",
+                                                       "--variable=margin.y:2cm", *WRITER], typ)
     text = typ.read_text(encoding="utf-8")
     # tables in a smaller size so that year tables fit the page width; Chinese quotations (claims audit) in Noto
     # Sans CJK SC, the one font added to Typst's own: no system font is read, so every machine sets the same PDF
@@ -125,7 +99,6 @@ def render_quarto(qmd: Path, out: Path, docx: Path, pdf: Path) -> None:
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
     qmd, out = Path(smk.input.qmd), Path(smk.output.html)
-    variables = yaml.safe_load(read_text(smk.input.variables))
     want = os.environ.get("XPM_RENDERER", smk.params.renderer)
     if want in ("auto", "quarto") and shutil.which("quarto"):
         log.info("renderer: quarto (%s)", shutil.which("quarto"))
@@ -134,7 +107,7 @@ def main(smk) -> None:
         if want == "quarto":
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
-        render_fallback(qmd, variables, Path(smk.input.bib), out, Path(smk.output.docx),
+        render_fallback(Path(smk.input.tree), Path(smk.input.typst_tree), out, Path(smk.output.docx),
                         [Path(f) for f in smk.input.figures], Path(smk.input.css), Path(smk.output.pdf),
                         threads=smk.threads)
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)

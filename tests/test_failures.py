@@ -236,5 +236,6 @@ def test_data_text_is_shown_as_text_and_the_build_needs_no_network(tmp_path):
     assert "{{&lt; include" in html                            # ... and is shown as text
     assert "http://198.51.100.7" in html and '<img src="http://198.51.100.7' not in html
     assert "&lt;b&gt;raw html&lt;/b&gt;" in html and "<b>raw html</b>" not in html
-    log = (work / "logs/render_paper.log").read_text(encoding="utf-8") + r.stderr
+    log = "".join((work / f"logs/{rule}.log").read_text(encoding="utf-8") for rule in ("parse_paper", "render_paper"))
+    log += r.stderr
     assert "Could not fetch" not in log

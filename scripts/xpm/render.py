@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import subprocess
+from pathlib import Path
 from typing import Callable
 
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
@@ -87,6 +90,22 @@ def paper_markdown(text: str, variables: dict, read: Callable[[str], str],
 
 
 # --- pandoc's document tree (its JSON): the Markdown is parsed once and every output is written from the tree ----
+def run_pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], output: Path | None = None) -> str:
+    """Run pypandoc's pandoc binary on `text` in folder `cwd` and return what it prints. Its own working
+    directory (pypandoc.convert_text changes the whole process's directory, which two threads cannot share);
+    SOURCE_DATE_EPOCH=0 fixes the timestamps a writer would take from the clock (DOCX), so that two clean builds
+    give identical bytes."""
+    import pypandoc
+
+    cmd = [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
+           *([f"--output={output}"] if output else []), *args]
+    r = subprocess.run(cmd, input=text.encode("utf-8"), cwd=cwd, capture_output=True,
+                       env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+    if r.returncode:
+        raise RuntimeError(f"pandoc --to={target} failed ({r.returncode}): {r.stderr.decode('utf-8', 'replace')}")
+    return r.stdout.decode("utf-8")
+
+
 TREE_KINDS = ("Image", "Table", "Figure")
 
 

@@ -18,6 +18,7 @@ rule validate_extract:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=500,
         runtime=5,
@@ -74,6 +75,7 @@ rule clean_panel:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -99,6 +101,7 @@ rule check_identities:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,

@@ -5,6 +5,13 @@
 WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt", "default_spread"]
 
 
+# Scheduling only (no output depends on it): when more jobs are ready than there are cores, Snakemake starts the
+# higher priority first. The rules on the longest chain of a rebuild (extracts -> panel -> identities -> WACC ->
+# EVA -> trend tests -> tables and figures -> paper) have this priority; the others (ratios, computability, the
+# claims audit) fill the cores left free instead of delaying the chain.
+CRITICAL_PATH = 10
+
+
 def company_years(company):
     """Fiscal years of the analysis window of one company (config: companies.<company>.fiscal_years)."""
     fy = config["companies"][company]["fiscal_years"]

@@ -14,6 +14,7 @@ rule clean_market_data:
     params:
         derivations=config["imputation"]["market_derivations"],
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -64,6 +65,7 @@ rule compute_wacc:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -105,6 +107,7 @@ rule compute_eva:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,

@@ -65,6 +65,7 @@ rule make_tables:
         findings=config["paper"]["findings"],
         gaps_top=config["paper"]["gaps_top"],
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -100,6 +101,7 @@ rule make_figures:
         findings=config["paper"]["findings"],
         gaps_top=config["paper"]["gaps_top"],
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -109,6 +111,30 @@ rule make_figures:
         "../envs/pipeline.yaml"
     script:
         "../../scripts/make_figures.py"
+
+
+rule parse_paper:
+    input:
+        qmd="reports/paper.qmd",
+        bib="reports/references.bib",
+        variables="reports/_variables.yml",
+        tables=expand("reports/tables/{name}.md", name=TABLES),
+        computability="reports/tables/computability.md",
+        lib=lib("render"),
+    output:
+        tree="data/interim/paper/tree.json",
+        typst_tree="data/interim/paper/tree_typst.json",
+    threads: 1
+    priority: CRITICAL_PATH
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        "logs/parse_paper.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/parse_paper.py"
 
 
 rule render_paper:
@@ -121,6 +147,8 @@ rule render_paper:
         tables=expand("reports/tables/{name}.md", name=TABLES),
         computability="reports/tables/computability.md",
         figures=expand("reports/figures/{name}.png", name=FIGURES),
+        tree="data/interim/paper/tree.json",
+        typst_tree="data/interim/paper/tree_typst.json",
         lib=lib("render"),
     output:
         html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
@@ -129,6 +157,7 @@ rule render_paper:
     params:
         renderer=config["paper"]["renderer"],
     threads: 2
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,

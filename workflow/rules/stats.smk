@@ -16,6 +16,7 @@ rule run_trend_tests:
     group:
         "shard"
     threads: 1
+    priority: CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
