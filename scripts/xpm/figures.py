@@ -7,6 +7,7 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .report import METHOD_LABELS  # noqa: E402
@@ -33,7 +34,7 @@ def revenue_by_segment(panel: pd.DataFrame, years: list[int]):
     ax.set_xlabel("Fiscal year")
     ax.legend(fontsize=7, ncol=2, loc="upper left")
     ax.set_title("Revenue by segment")
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -64,7 +65,7 @@ def margins(ratios: pd.DataFrame, years: list[int], events: list[dict] | None = 
     ax.set_xticks(years)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("Xiaomi's margins, FY%d-FY%d" % (years[0], years[-1]))
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -91,7 +92,7 @@ def coverage_map(coverage: pd.DataFrame, years: list[int], statements: list[str]
     ax.set_xlabel("Fiscal year")
     fig.colorbar(im, ax=ax, label="Items with a reported value (%)")
     ax.set_title("Coverage of the cleaned panel: items with a value per statement and year")
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -122,7 +123,7 @@ def eva_bars(buildup: pd.DataFrame, years: list[int]):
     axes[0].set_ylabel("RMB billion")
     axes[0].legend(fontsize=7)
     fig.suptitle("EVA: NOPAT (residual income: profit to owners) against the capital charge")
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -160,8 +161,15 @@ def trend_lines(series: dict[str, pd.DataFrame], trends: pd.DataFrame, labels: d
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
     fig.supxlabel("Fiscal year (20xx)", fontsize=8)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
+
+
+def tight_layout(fig) -> None:
+    """`fig.tight_layout()` without its side effect: that method leaves a placeholder layout engine on the figure,
+    and `savefig` then draws the whole figure once more before the real drawing, to no effect on the pixels
+    (about a third of the figures' time). The same subplot parameters, computed once."""
+    TightLayoutEngine().execute(fig)
 
 
 def save(fig, path) -> None:
