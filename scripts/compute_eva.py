@@ -1,9 +1,11 @@
-"""Entry script of rule compute_eva: EVA build-up of the four methods, summaries, sensitivity, robustness, MVA/EV."""
+"""Entry script of rule compute_eva: EVA build-up of the four methods, summaries, sensitivity, MVA/EV; publishes the
+robustness tables that rule eva_scenarios computed beside it."""
+from pathlib import Path
+
 import pandas as pd
 
 from xpm.eva import METHODS, compute_eva, eva_summary, market_value_added, sensitivity
-from xpm.io import read_reference, read_table, setup_logging, write_table
-from xpm.robustness import robustness
+from xpm.io import read_table, setup_logging, write_bytes, write_table
 
 
 def main(smk) -> None:
@@ -16,10 +18,8 @@ def main(smk) -> None:
     write_table(b, smk.output.buildup)
     write_table(s, smk.output.summary)
     write_table(sensitivity(panel, market, wacc, cfg, b), smk.output.sensitivity)
-    long, summary = robustness(panel, market, dict(smk.params.wacc), cfg, dict(smk.params.imputation),
-                               list(smk.params.identities), read_reference(smk.input.catalogue))
-    write_table(long, smk.output.robustness_long)
-    write_table(summary, smk.output.robustness)
+    write_bytes(smk.output.robustness_long, Path(smk.input.scenarios).read_bytes())
+    write_bytes(smk.output.robustness, Path(smk.input.scenario_summary).read_bytes())
     mva = market_value_added(panel, market, cfg["mva"]["market_cap_item"], dict(smk.params.fx), cfg["equity_items"],
                              cfg["debt_items"], cfg["mva"]["cash_items"])
     write_table(mva, smk.output.mva)
@@ -28,7 +28,6 @@ def main(smk) -> None:
              mva.loc[mva["enterprise_value"].notna(), "fiscal_year"].tolist())
     for m in METHODS:
         log.info("%s: EVA computable for %s", m, s.loc[(s["method"] == m) & s["eva"].notna(), "fiscal_year"].tolist())
-    log.info("sign of EVA: %s", summary["sign"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

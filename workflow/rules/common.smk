@@ -6,10 +6,12 @@ WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta
 
 
 # Scheduling only (no output depends on it): when more jobs are ready than there are cores, Snakemake starts the
-# higher priority first. The rules on the longest chain of a rebuild (extracts -> panel -> identities -> WACC ->
-# EVA -> trend tests -> tables and figures -> paper) have this priority; the others (ratios, computability, the
-# claims audit) fill the cores left free instead of delaying the chain.
+# higher priority first. The rules on the longest chain of a rebuild (extracts -> panel -> EVA scenarios and
+# identities -> WACC -> EVA -> trend tests -> tables and figures -> paper) have the highest; the ratios, which the
+# trend tests need too but with more time to spare, the next; the others (computability, the claims audit) fill
+# the cores left free instead of delaying the chain.
 CRITICAL_PATH = 10
+NEAR_CRITICAL_PATH = 5
 
 
 def company_years(company):

@@ -40,6 +40,7 @@ rule compute_ratios:
     group:
         "shard"
     threads: 1
+    priority: NEAR_CRITICAL_PATH
     resources:
         mem_mb=1000,
         runtime=10,
@@ -77,13 +78,44 @@ rule compute_wacc:
         "../../scripts/compute_wacc.py"
 
 
+rule eva_scenarios:
+    input:
+        panel="data/processed/{company}/panel.csv",
+        market="data/processed/market/cost_of_capital.csv",
+        catalogue="workflow/resources/items.csv",
+        lib=lib("quantity", "market", "eva", "derive", "robustness"),
+    output:
+        scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
+        summary="data/interim/{company}/eva_robustness.csv",
+    params:
+        eva=config["eva"],
+        wacc=config["wacc"],
+        imputation=config["imputation"],
+        identities=config["cleaning"]["identities"],
+        sensitivity=config["sensitivity"],
+    group:
+        "shard"
+    threads: 1
+    priority: CRITICAL_PATH
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        "logs/eva_scenarios/{company}.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/eva_scenarios.py"
+
+
 rule compute_eva:
     input:
         panel="data/processed/{company}/panel.csv",
         market="data/processed/market/cost_of_capital.csv",
         wacc="data/processed/{company}/wacc.csv",
-        catalogue="workflow/resources/items.csv",
-        lib=lib("quantity", "market", "eva", "derive", "robustness"),
+        scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
+        scenario_summary="data/interim/{company}/eva_robustness.csv",
+        lib=lib("quantity", "market", "eva", "derive"),
     output:
         buildup=report(
             "data/processed/{company}/eva_buildup.csv", caption="../report/eva_buildup.rst", category="EVA"
@@ -99,9 +131,6 @@ rule compute_eva:
         mva=report("data/processed/{company}/mva.csv", caption="../report/mva.rst", category="EVA"),
     params:
         eva=config["eva"],
-        wacc=config["wacc"],
-        imputation=config["imputation"],
-        identities=config["cleaning"]["identities"],
         fx=config["cleaning"]["fx_estimates"],
         sensitivity=config["sensitivity"],
     group:
