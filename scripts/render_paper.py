@@ -5,6 +5,7 @@
 citations resolved): one self-contained HTML file, a DOCX and a PDF (pandoc's Typst output compiled by the `typst`
 wheel: no LaTeX). The log says which renderer ran.
 """
+import importlib.util
 import json
 import os
 import shutil
@@ -13,14 +14,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import mplfonts
 import pypandoc
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
 from xpm.render import data_uri, figure_paths, load_tree, put_images, retarget, run_pandoc, stand_ins
 
-# Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel
-CJK_FONT = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+# Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel; found without importing the
+# package (which imports matplotlib: half a second for a file path)
+CJK_FONT = Path(importlib.util.find_spec("mplfonts").origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 WRITER = ["--sandbox", "--toc", "--number-sections", "--mathml"]
 
 

@@ -46,7 +46,7 @@ def test_companies_are_grouped_into_shards_of_the_configured_size(tmp_path):
     blocks = {b.split(":")[0]: b for b in re.split(r"^rule ", rules, flags=re.M)[1:]}
     per_company = {name for name, b in blocks.items() if "{company}" in b}
     grouped = {name for name, b in blocks.items() if re.search(r'group:\s*"shard"', b)}
-    assert len(per_company) == 8 and per_company == grouped
+    assert len(per_company) == 9 and per_company == grouped
     assert group_jobs(work, 1) == 2          # two shards of one company each
     assert group_jobs(work, 2) == 1          # one shard holding both
     profile = yaml.safe_load((ROOT / "workflow/profiles/slurm/config.yaml").read_text())
