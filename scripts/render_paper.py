@@ -43,8 +43,9 @@ def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures
     for_html = json.dumps(doc)
     retarget(nodes["Image"], uris)
     for_docx = json.dumps(doc)
+    # the Typst tree has the same images (rule parse_paper made both trees from one parse); Typst's root holds the
+    # declared figures only, so any other path could not be read
     for_typst = read_text(typst_tree)
-    figure_paths(load_tree(for_typst)[1]["Image"], images)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         header = Path(tmp) / "style.html"
         header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
