@@ -5,7 +5,8 @@ cross-references numbered, citations resolved by --citeproc (pandoc runs sandbox
 beyond its command line). Two trees: the one the HTML and DOCX are written from, and the one for Typst, whose
 captions lose the numbers the other formats print (Typst numbers tables and figures itself). Images keep their
 paths; rule render_paper puts the declared figures in. Byte-identical outputs to converting the Markdown once per
-format, in a third of the time.
+format, in a third of the time. (Where the Quarto CLI renders the paper, render_paper reads the .qmd itself and
+these trees go unused.)
 """
 import json
 from pathlib import Path

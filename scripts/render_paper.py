@@ -30,7 +30,8 @@ def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures
     """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared figures
     are put in the tree as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is set in
     a temporary folder holding only the Typst document and the declared figures; with two threads, beside the
-    HTML and the DOCX (two threads of about equal length)."""
+    HTML and the DOCX (two threads of about equal length). Every pandoc call has SOURCE_DATE_EPOCH=0
+    (xpm.render.run_pandoc): the DOCX timestamps are fixed, so two clean builds give identical bytes."""
     base = out.parent
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
     doc, nodes = load_tree(read_text(tree))

@@ -7,8 +7,8 @@ import matplotlib.ticker
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
 from .report import METHOD_LABELS  # noqa: E402
 
