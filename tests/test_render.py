@@ -1,4 +1,5 @@
-"""The pandoc fallback's Markdown transformation (shortcodes and cross-references)."""
+"""The pandoc fallback: its Markdown transformation (shortcodes, cross-references) and its document tree (one parse
+for HTML, DOCX and Typst)."""
 import pytest
 
 from xpm.render import lookup, paper_markdown
