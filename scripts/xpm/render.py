@@ -180,17 +180,15 @@ def strip_caption_numbers(nodes: dict[str, list[dict]], labels: dict[str, str]) 
                 raise ValueError(f"#{label} has no caption text")
             _strip(blocks[0]["c"], labels[label], f"the caption of #{label}")
             if kind == "Figure":
-                for image in nodes["Image"]:
-                    if _contains(node["c"][2], image):
-                        _strip(image["c"][1], labels[label], f"the image description of #{label}")
+                for image in _images_in(node["c"][2]):
+                    _strip(image["c"][1], labels[label], f"the image description of #{label}")
 
 
-def _contains(node, target: dict) -> bool:
-    """Whether `target` (by identity) is inside `node`."""
-    if node is target:
-        return True
-    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-    return any(_contains(c, target) for c in children)
+def _images_in(node) -> list[dict]:
+    """The Image elements inside a part of the tree."""
+    if isinstance(node, dict):
+        return [node] if node.get("t") == "Image" else [i for c in node.values() for i in _images_in(c)]
+    return [i for c in node for i in _images_in(c)] if isinstance(node, list) else []
 
 
 # --- what a reader sees: the main text of the rendered HTML, and what must not appear in it --------------------

@@ -62,24 +62,28 @@ def categorical_of(codes: np.ndarray, texts: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(inv.astype(small)[codes], categories=pd.Index(uniq, dtype=object))
 
 
-def text_rank(s: pd.Series) -> np.ndarray:
-    """Integer ranks of a text column in sort order, missing values after every text. A categorical column is
-    ranked by sorting its categories only; another text column by one factorize and a sort of its distinct
-    values."""
+def codes_of(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(an integer code per row, -1 where the value is missing; the distinct values the codes point to): a
+    categorical's own codes and categories, another column's factorize."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, cats = s.cat.codes.to_numpy(), s.cat.categories
-        # only the categories in use are sorted (a batch of rows may use few of many)
-        used = np.zeros(len(cats), dtype=bool)
-        used[codes[codes >= 0]] = True
-        if not used.all():
-            keep = np.flatnonzero(used)
-            remap = np.full(len(cats) + 1, -1, dtype=np.int64)
-            remap[keep] = np.arange(len(keep))
-            codes, cats = remap[codes], cats[keep]                    # code -1 picks the appended -1
-        uniques = np.asarray(cats, dtype=object)
-    else:
-        codes, uniques = pd.factorize(s)
-        uniques = np.asarray(uniques, dtype=object)
+        return s.cat.codes.to_numpy(), s.cat.categories
+    codes, uniques = pd.factorize(s)
+    return codes, pd.Index(uniques)
+
+
+def text_rank(s: pd.Series) -> np.ndarray:
+    """Integer ranks of a text column in sort order, missing values after every text, by sorting its distinct
+    values only (codes_of)."""
+    codes, cats = codes_of(s)
+    # only the values in use are sorted (a batch of rows may use few of a categorical's many categories)
+    used = np.zeros(len(cats), dtype=bool)
+    used[codes[codes >= 0]] = True
+    if not used.all():
+        keep = np.flatnonzero(used)
+        remap = np.full(len(cats) + 1, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        codes, cats = remap[codes], cats[keep]                    # code -1 picks the appended -1
+    uniques = np.asarray(cats, dtype=object)
     order = np.argsort(uniques, kind="stable")
     rank = np.empty(len(order) + 1, dtype=np.int32 if len(order) < 2**31 - 1 else np.int64)
     rank[order] = np.arange(len(order))
@@ -173,10 +177,7 @@ def agreeing_others(k: np.ndarray, value: np.ndarray, resolution: np.ndarray, ur
 
 def url_codes(url: pd.Series) -> np.ndarray:
     """One integer per URL; a missing URL differs from every other (as NaN != NaN), never one shared witness."""
-    if isinstance(url.dtype, pd.CategoricalDtype):
-        codes = url.cat.codes.to_numpy().astype(np.int32)
-    else:
-        codes = _narrow(pd.factorize(url.astype(object).to_numpy())[0])
+    codes = codes_of(url)[0].astype(np.int32)          # a copy: the missing rows are renumbered below
     missing = np.flatnonzero(codes < 0)
     codes[missing] = -1 - np.arange(len(missing))
     return codes
@@ -217,10 +218,7 @@ def precedence_lexsort(k: np.ndarray, ranks: dict[str, np.ndarray], sid_rank: np
 def per_distinct(s: pd.Series, fn, dtype=float) -> np.ndarray:
     """fn applied once per distinct value of a text column (a missing value passed as None), spread to the rows
     as `dtype`."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
-    else:
-        codes, uniques = pd.factorize(s)
+    codes, uniques = codes_of(s)
     table = np.array([fn(u) for u in uniques] + [fn(None)], dtype=dtype)
     return table[codes]                      # code -1 (missing) picks the last entry
 
