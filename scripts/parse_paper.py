@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from xpm.io import read_text, setup_logging, write_text
-from xpm.render import load_tree, paper_markdown, run_pandoc, strip_caption_numbers
+from xpm.render import load_tree, paper_markdown, run_pandoc, stash_titles, strip_caption_numbers
 
 
 def main(smk) -> None:
@@ -26,14 +26,15 @@ def main(smk) -> None:
     # the bibliography relative to the paper's folder (pandoc runs there): no absolute path of the build machine
     # ends up in an output
     bib = Path(smk.input.bib).resolve().relative_to(base.resolve())
-    text = run_pandoc(md, "markdown", "json", base, ["--sandbox", "--citeproc", f"--bibliography={bib}",
-                                                      "--metadata=lang:en", "--metadata=link-citations:true"])
-    write_text(smk.output.tree, text)
-    tree, nodes = load_tree(text)
+    short, titles = stash_titles(md)
+    text = run_pandoc(short, "markdown", "json", base, ["--sandbox", "--citeproc", f"--bibliography={bib}",
+                                                         "--metadata=lang:en", "--metadata=link-citations:true"])
+    tree, nodes = load_tree(text, titles)
+    write_text(smk.output.tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
     strip_caption_numbers(nodes, labels)
     write_text(smk.output.typst_tree, json.dumps(tree))
-    log.info("paper parsed: %d tables, %d figures, %d images", len(nodes["Table"]), len(nodes["Figure"]),
-             len(nodes["Image"]))
+    log.info("paper parsed: %d tables, %d figures, %d images; %d hover titles read outside pandoc",
+             len(nodes["Table"]), len(nodes["Figure"]), len(nodes["Image"]), len(titles))
 
 
 if __name__ == "__main__":

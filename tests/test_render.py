@@ -90,3 +90,76 @@ def test_images_are_declared_figures_and_stand_ins_are_put_back_once():
     assert put_images(html, {short[0]: "data:A", short[1]: "data:B"}) == '<img src="data:A" /><img src="data:B" />'
     with pytest.raises(ValueError, match=r"2 times, not once"):
         put_images(html + html, {short[0]: "data:A"})
+
+
+# --- hover titles go to pandoc as tokens and come back after the parse ------------------------------------------
+def _table(cells: list[str]) -> str:
+    return "| Item | Value |\n| :--- | ---: |\n" + "".join(f"| row {i} | {c} |\n" for i, c in enumerate(cells))
+
+
+TITLED = [
+    # escapes as xpm.report.with_title writes them: quotes, backslashes and pipes
+    'a "quoted" b', "back\\slash", "pipe | here", "both \\| odd", "end backslash \\",
+    # what pandoc must not read as markup in an attribute; Chinese text; an ampersand that is no reference
+    "it's -- ... <b>x</b> 收入 `code` *em* $x$ @cite [x](y) R&D costs; {braces}",
+    # character references: pandoc decodes them, so they stay with pandoc
+    "a &amp; b", "&#169; 2024", "legacy &amp without semicolon",
+]
+
+
+def _titles_in(tree) -> list[str]:
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Span":
+                out.append(dict(node["c"][0][2]).get("title"))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(tree)
+    return out
+
+
+def test_titles_read_outside_pandoc_give_pandocs_own_tree():
+    import json
+
+    from xpm.report import with_title
+    from xpm.render import load_tree, stash_titles
+
+    wide = "收入" * 20                # a narrow line by its characters, a wide one as pandoc measures CJK
+    md = "\n\n".join([
+        _table([with_title(str(i), t) for i, t in enumerate(TITLED)]),
+        # tables whose only long line is its title: 72 and 73 characters (pandoc's 72 columns), and an uncertain one
+        _table([with_title("1", "x" * 47)]), _table([with_title("1", "x" * 48)]), _table([with_title("1", wide)]),
+        _table([with_title("1", "L00001")]),                                   # no shorter than a token: kept
+        "Prose with " + with_title("9", 'a "title" in a paragraph \\ |') + " in it.",
+    ]) + "\n"
+    short, titles = stash_titles(md)
+    assert len(titles) >= 8 and len(short) < len(md)
+    assert "&amp; b" in short and "&#169;" in short and wide in short and 'title="L00001"' in short
+    tree, _ = load_tree(parse(short), titles)
+    reference = json.loads(parse(md))
+    assert tree == reference
+    assert 'a "quoted" b' in _titles_in(reference) and "a & b" in _titles_in(reference)
+    widths = [[w["t"] for _, w in block["c"][2]] for block in reference["blocks"] if block["t"] == "Table"]
+    assert widths[1:4] == [["ColWidthDefault"] * 2, ["ColWidth"] * 2, ["ColWidth"] * 2]   # both sides exercised
+
+
+def test_a_token_pandoc_does_not_read_as_a_span_title_raises():
+    from xpm.render import load_tree, stash_titles
+
+    short, titles = stash_titles("Text [1]{title=\"a long hover text\"}.\n")
+    assert list(titles.values()) == ["a long hover text"]
+    code = "```\n" + short + "```\n"      # inside a code block the token is text, not a title
+    with pytest.raises(ValueError, match=r"1 span titles were sent to pandoc as tokens and 0 came back"):
+        load_tree(parse(code), titles)
+
+
+def test_markdown_holding_the_token_prefix_is_left_to_pandoc():
+    from xpm.render import TITLE_TOKEN, stash_titles
+
+    md = f"[1]{{title=\"{TITLE_TOKEN}0 and more text\"}}\n"
+    assert stash_titles(md) == (md, {})

@@ -106,20 +106,103 @@ def run_pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], 
     return r.stdout.decode("utf-8")
 
 
+# --- hover texts: pandoc reads a quoted attribute one character at a time, and the paper's 400 provenance titles
+# (190 kB) cost it a second. They go to pandoc as short tokens and come back into the tree after the parse.
+TITLE = re.compile(r'\]\{title="((?:[^"\\\n]|\\.)*)"\}')   # a span's hover text as xpm.report.with_title writes it
+ATTR_ESCAPE = re.compile(r"\\(.)")                          # pandoc reads \x in a quoted attribute as x
+ENTITY = re.compile(r"&#?\w+;")                             # ... and decodes character references: left to pandoc
+TITLE_TOKEN = "xpm-title-"
+PANDOC_COLUMNS = 72   # pandoc's --columns: a pipe table with a longer line gets relative column widths
+TAB_STOP = 4          # pandoc's --tab-stop: a tab is read as up to this many spaces
+
+
+def _width_bounds(text: str) -> tuple[int, int]:
+    """(at least, at most) the width pandoc measures for a line: a combining, format or control character may count
+    0, a wide or ambiguous East Asian character 2 (pandoc counts CJK as 2), a tab up to TAB_STOP."""
+    import unicodedata
+
+    lo = hi = 0
+    for c in text:
+        if c.isascii() and c.isprintable():
+            lo += 1
+            hi += 1
+            continue
+        zero = unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf", "Cc")
+        lo += 1 if c == "\t" or not zero else 0
+        hi += TAB_STOP if c == "\t" else 2 if unicodedata.east_asian_width(c) in ("W", "F", "A") else 1
+    return lo, hi
+
+
+def stash_titles(md: str, columns: int = PANDOC_COLUMNS) -> tuple[str, dict[str, str]]:
+    """The Markdown with each span title `]{title="..."}` replaced by a short token, and {token: the title as pandoc
+    reads it} for `load_tree` to put back. pandoc's reading is kept exactly:
+    - the title's value is the quoted text with its backslash escapes undone; a title with a character reference
+      (`&amp;`, `&#38;`) is left to pandoc, which decodes it;
+    - a pipe table's column widths depend on whether any of its lines is wider than `columns`, so every line stays
+      on its side: a line that is narrower whatever width its characters count keeps being so (a title is replaced
+      only by a token no wider than the title's narrowest reading); a line that is wider whatever they count stays
+      wider (its last token is padded); a line in between keeps its titles.
+    The Markdown is returned unchanged if it already holds the token prefix."""
+    if TITLE_TOKEN in md or ']{title="' not in md:
+        return md, {}
+    titles: dict[str, str] = {}
+    lines = md.split("\n")
+    for i, line in enumerate(lines):
+        if ']{title="' not in line:
+            continue
+        lo, hi = _width_bounds(line)
+        if lo <= columns < hi:
+            continue
+        pieces, pos, last = [], 0, None
+        for m in TITLE.finditer(line):
+            raw = m.group(1)
+            token = f"{TITLE_TOKEN}{len(titles)}"
+            if ENTITY.search(raw) or len(token) > _width_bounds(raw)[0]:
+                continue
+            titles[token] = ATTR_ESCAPE.sub(r"\1", raw)
+            pieces += [line[pos:m.start(1)], token]
+            pos, last = m.end(1), len(pieces) - 1
+        if last is None:
+            continue
+        new = "".join(pieces) + line[pos:]
+        short = columns + 1 - _width_bounds(new)[0]
+        if lo > columns and short > 0:
+            padded = pieces[last] + "." * short
+            titles[padded] = titles.pop(pieces[last])
+            pieces[last] = padded
+            new = "".join(pieces) + line[pos:]
+        lines[i] = new
+    return "\n".join(lines), titles
+
+
 TREE_KINDS = ("Image", "Table", "Figure")
 
 
-def load_tree(text: str) -> tuple[dict, dict[str, list[dict]]]:
+def load_tree(text: str, titles: dict[str, str] | None = None) -> tuple[dict, dict[str, list[dict]]]:
     """pandoc's JSON read once: (the tree, its Image, Table and Figure elements). The elements are the tree's own
-    objects, so that changing one changes the tree."""
+    objects, so that changing one changes the tree. `titles` (stash_titles) go back into their spans; each must be
+    found exactly once, or it raises."""
     nodes: dict[str, list[dict]] = {k: [] for k in TREE_KINDS}
+    titles = titles or {}
+    found: list[str] = []
 
     def keep(obj: dict) -> dict:
-        if obj.get("t") in nodes:
-            nodes[obj["t"]].append(obj)
+        kind = obj.get("t")
+        if kind in nodes:
+            nodes[kind].append(obj)
+        elif kind == "Span" and titles:
+            for kv in obj["c"][0][2]:
+                if kv[0] == "title" and kv[1] in titles:
+                    found.append(kv[1])
+                    kv[1] = titles[kv[1]]
         return obj
 
-    return json.loads(text, object_hook=keep), nodes
+    tree = json.loads(text, object_hook=keep)
+    if len(found) != len(titles) or len(set(found)) != len(found):
+        lost = sorted(set(titles) - set(found))[:3]
+        raise ValueError(f"{len(titles)} span titles were sent to pandoc as tokens and {len(found)} came back as span "
+                         f"titles (not found: {lost}): the paper's Markdown put a title where pandoc reads no span")
+    return tree, nodes
 
 
 def figure_paths(images: list[dict], figures: dict[str, bytes]) -> list[str]:
