@@ -61,12 +61,20 @@ def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cf
     """(long: company, fiscal_year, method, scenario, description, eva, status; summary per company, year and method:
     base EVA, min, max, scenarios with a value, and the verdict on the sign)."""
     frames = []
+    waccs: dict[tuple, pd.DataFrame | ValueError] = {}
     for sc in scenarios(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue, beta_prefix):
-        try:
-            w = compute_wacc(sc["panel"], market, sc["wacc"], sc["imp"], beta_override=sc["beta"])
-        except ValueError as e:  # a WACC outside the bounds under this scenario: recorded, not fatal
+        # a scenario that changes only the EVA method (an R&D life) has the base's WACC inputs, the same objects
+        # (scenarios builds each from the base): its WACC is the base's, computed once
+        key = (id(sc["panel"]), id(sc["wacc"]), id(sc["imp"]), sc["beta"])
+        if key not in waccs:
+            try:
+                waccs[key] = compute_wacc(sc["panel"], market, sc["wacc"], sc["imp"], beta_override=sc["beta"])
+            except ValueError as e:  # a WACC outside the bounds under this scenario: recorded, not fatal
+                waccs[key] = e
+        w = waccs[key]
+        if isinstance(w, ValueError):
             frames.append(pd.DataFrame({"scenario": [sc["name"]], "description": [sc["description"]],
-                                        "status": [str(e)]}))
+                                        "status": [str(w)]}))
             continue
         b = compute_eva(sc["panel"], market, w, sc["eva"])
         e = b[b["line"] == "eva"][["company", "fiscal_year", "method", "value", "status"]]
