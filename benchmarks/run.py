@@ -18,7 +18,8 @@ Measures, each as a ratio within one run:
 - full rebuild against its two-core floor: Snakemake's own start plus every job's interpreter and imports (a
   Python that loads the job's script preamble and the script's imports and does nothing else), the jobs shared
   by two cores; three rebuilds, each right after its own floor (the machine's speed drifts), the ratio the
-  median of the three; no-op rebuild beside `snakemake --version`; incremental rebuild after one
+  median of the three; beside it the floor whose interpreters exit as the pipeline's jobs do (without the final
+  garbage collection, xpm.shutdown); no-op rebuild beside `snakemake --version`; incremental rebuild after one
   synthetic fiscal year; the pytest suite's wall time.
 Targets are issue 16's; benchmarks/README.md records the figures.
 """
@@ -106,27 +107,31 @@ def script_imports(script: Path) -> str:
                      and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"))
 
 
-def job_floor(cwd: Path, script: Path, repeats: int = 3) -> float:
+def job_floor(cwd: Path, script: Path, repeats: int = 3) -> tuple[float, float]:
     """Interpreter + imports of one job: a fresh Python that loads Snakemake's script preamble and the script's own
-    imports and does nothing else (median of `repeats`)."""
+    imports and does nothing else (median of `repeats`), (as a plain Python exits, as the pipeline's jobs exit:
+    without the final garbage collection, xpm.shutdown). The two are run alternately."""
     code = "import snakemake.script; " + script_imports(script)
     env = {**__import__("os").environ, "PYTHONPATH": str(cwd / "scripts")}
-    ts = []
+    ts: dict[str, list[float]] = {"plain": [], "frozen": []}
     for _ in range(repeats):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], cwd=cwd, check=True, capture_output=True, env=env)
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
+        for kind, tail in (("plain", ""), ("frozen", "; import gc; gc.freeze()")):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code + tail], cwd=cwd, check=True, capture_output=True, env=env)
+            ts[kind].append(time.perf_counter() - t)
+    return statistics.median(ts["plain"]), statistics.median(ts["frozen"])
 
 
-def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3) -> tuple[float, float]:
-    """(two-core floor of a full rebuild, Snakemake's own start): the start of the Snakemake process
-    (`snakemake --version`) plus every job's interpreter and imports (job_floor), the jobs shared by both cores.
-    `counts`: jobs per rule (job_counts)."""
+def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3) -> tuple[float, float, float]:
+    """(two-core floor of a full rebuild, the same with jobs that exit as the pipeline's do, Snakemake's own start):
+    the start of the Snakemake process (`snakemake --version`) plus every job's interpreter and imports (job_floor),
+    the jobs shared by both cores. `counts`: jobs per rule (job_counts)."""
     scripts = rule_scripts(cwd)
-    per_job = sum(n * job_floor(cwd, scripts[rule], repeats) for rule, n in counts.items())
+    floors = {rule: job_floor(cwd, scripts[rule], repeats) for rule in counts}
+    plain = sum(n * floors[rule][0] for rule, n in counts.items())
+    frozen = sum(n * floors[rule][1] for rule, n in counts.items())
     start = statistics.median(timed([sys.executable, "-m", "snakemake", "--version"], cwd) for _ in range(repeats))
-    return start + per_job / 2, start
+    return start + plain / 2, start + frozen / 2, start
 
 
 # --- ten common ratios three ways on the same panel: library, plain pandas idiom, plain Python loop ----------
@@ -503,15 +508,22 @@ def main() -> None:
             # the machine's speed drifts: each rebuild is paired with a floor measured just before it, and the
             # ratio is the median of the three pairs' ratios
             pairs = [(rebuild_floor(work, counts), cpu_timed([*SNAKE, "--forceall"], work)) for _ in range(3)]
-            ratios = sorted(w / f for (f, _), (w, _) in pairs)
+            ratios = sorted(w / f for (f, _, _), (w, _) in pairs)
+            frozen_ratios = sorted(w / f for (_, f, _), (w, _) in pairs)
             full = statistics.median(w for _, (w, _) in pairs)
             cpu = statistics.median(c for _, (_, c) in pairs)
-            floor = statistics.median(f for (f, _), _ in pairs)
-            start = statistics.median(s for (_, s), _ in pairs)
+            floor = statistics.median(f for (f, _, _), _ in pairs)
+            frozen = statistics.median(f for (_, f, _), _ in pairs)
+            start = statistics.median(s for (_, _, s), _ in pairs)
             print(f"full rebuild (--forceall), three rebuilds each after its floor: {full:.1f} s (median) for {jobs} "
                   f"jobs; two-core floor {floor:.1f} s (Snakemake's start {start:.2f} s + each job's interpreter and "
                   f"imports / 2); ratio {ratios[1]:.2f} (median of {', '.join(f'{r:.2f}' for r in ratios)}; "
                   "target <= 2)")
+            # the pipeline's jobs skip the interpreter's final garbage collection (xpm.shutdown), which a plain
+            # Python pays: the floor whose interpreters exit as the jobs do, beside it
+            print(f"  against a floor whose interpreters also skip the final garbage collection, as the jobs do: "
+                  f"{frozen:.1f} s; ratio {frozen_ratios[1]:.2f} (median of "
+                  f"{', '.join(f'{r:.2f}' for r in frozen_ratios)})")
             # what no schedule can beat: the rebuild's CPU time (Snakemake's and every job's, imports and work)
             # shared perfectly by both cores
             print(f"  CPU time of the rebuild {cpu:.1f} s (all processes); on two cores at best {cpu / 2:.1f} s = "

@@ -193,3 +193,18 @@ def test_a_findings_id_that_is_not_an_audited_claim_is_refused():
     N.check_findings({"eva": ["S1-01"], "performance": ["S2-01"]}, claims)
     with pytest.raises(ConfigError, match=r"paper.findings: claim ids \['S9-99'\] are not in"):
         N.check_findings({"eva": ["S1-01", "S9-99"]}, claims)
+
+
+def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gaps():
+    from xpm.report import gap_list
+
+    cov = pd.DataFrame({"statement": ["income", "income", "income", "balance", "balance", "cash"],
+                        "item": ["revenue", "revenue", "revenue", "inventories", "inventories", "cfo"],
+                        "fiscal_year": [2017, 2015, 2016, 2019, 2018, 2015],
+                        "status": ["gap", "gap", "reported", "fx_estimate", "gap", "gap"]})
+    g = gap_list(cov, ["income", "balance"])
+    assert g.to_dict("records") == [
+        {"statement": "balance", "item": "inventories", "missing years": "2018", "estimate only": "2019"},
+        {"statement": "income", "item": "revenue", "missing years": "2015, 2017", "estimate only": ""}]
+    assert gap_list(cov.iloc[0:0], ["income"]).columns.tolist() == ["statement", "item", "missing years",
+                                                                     "estimate only"]

@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .shutdown import skip_final_collection_at_exit
+
 FLOAT_FORMAT = "%.10g"
 
 
@@ -67,7 +69,9 @@ def write_yaml(data: dict, path: str | os.PathLike) -> None:
 
 
 def setup_logging(log_path: str | os.PathLike) -> logging.Logger:
-    """Log to the rule's log file (and stderr), one logger per job."""
+    """Log to the rule's log file (and stderr), one logger per job. Every entry script calls it first; it also lets
+    the job exit without the final garbage collection (xpm.shutdown)."""
+    skip_final_collection_at_exit()
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger("xpm")
     logger.handlers.clear()

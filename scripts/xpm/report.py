@@ -474,10 +474,12 @@ def gap_list(coverage: pd.DataFrame, statements: list[str]) -> pd.DataFrame:
     """Items still without a *reported* value, by year: gaps, and years held only as a flagged estimate."""
     c = coverage[coverage["statement"].isin(statements)]
     todo = c[c["status"].isin(["gap", "fx_estimate"])]
-    g = todo.groupby(["statement", "item"]).apply(lambda d: pd.Series({
-        "missing years": _years(d.loc[d["status"] == "gap", "fiscal_year"]),
-        "estimate only": _years(d.loc[d["status"] == "fx_estimate", "fiscal_year"])}), include_groups=False)
-    return g.reset_index()
+    key = ["statement", "item"]
+    out = pd.DataFrame(index=pd.MultiIndex.from_frame(todo[key].drop_duplicates().sort_values(key)))
+    for column, status in (("missing years", "gap"), ("estimate only", "fx_estimate")):
+        years = todo[todo["status"] == status].groupby(key)["fiscal_year"].agg(_years)
+        out[column] = years.reindex(out.index).fillna("")
+    return out.reset_index()
 
 
 def fx_estimates_table(fx: pd.DataFrame) -> str:
