@@ -16,8 +16,8 @@ Measures, each as a ratio within one run:
   time (xpm.batch): time, peak RSS against the input's size in memory, time per stage, log-log slope; and
   against a per-company loop;
 - full rebuild against its two-core floor: Snakemake's own start plus every job's interpreter and imports (a
-  Python that loads the job's script preamble and the script's imports and does nothing else), the jobs shared
-  by two cores; three rebuilds, each right after its own floor (the machine's speed drifts), the ratio the
+  Python that loads the job's script preamble and every module the job imported in the first build, traced by
+  benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds, each right after its own floor (the machine's speed drifts), the ratio the
   median of the three; beside it the floor whose interpreters exit as the pipeline's jobs do (without the final
   garbage collection, xpm.shutdown); no-op rebuild beside `snakemake --version`; incremental rebuild after one
   synthetic fiscal year; the pytest suite's wall time.
@@ -107,27 +107,51 @@ def script_imports(script: Path) -> str:
                      and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"))
 
 
-def job_floor(cwd: Path, script: Path, repeats: int = 3) -> tuple[float, float]:
-    """Interpreter + imports of one job: a fresh Python that loads Snakemake's script preamble and the script's own
-    imports and does nothing else (median of `repeats`), (as a plain Python exits, as the pipeline's jobs exit:
-    without the final garbage collection, xpm.shutdown). The two are run alternately."""
-    code = "import snakemake.script; " + script_imports(script)
+TRACER = ROOT / "benchmarks" / "trace_imports"   # its sitecustomize.py lists the modules each job imported
+
+
+def traced_env(folder: Path) -> dict:
+    """The environment of a build whose jobs write the modules they imported to `folder` (trace_imports)."""
+    import os
+
+    path = os.pathsep.join([str(TRACER)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
+    return {**os.environ, "PYTHONPATH": path, "XPM_TRACE_IMPORTS": str(folder)}
+
+
+def floor_code(script: Path, traced: Path | None) -> str:
+    """What a job's floor runs: Snakemake's script preamble and every module the job imported in the traced build
+    (lazy imports inside functions included), or, for a job that left no trace, the script's module-level imports."""
+    f = traced / f"{script.stem}.txt" if traced else None
+    if f is None or not f.exists():
+        return "import snakemake.script; " + script_imports(script)
+    modules = f.read_text(encoding="utf-8").split()
+    # a module that cannot be imported by its name alone (a package's alias) came with its parent
+    return ("import importlib, snakemake.script\n"
+            f"for m in {modules!r}:\n    try:\n        importlib.import_module(m)\n    except Exception:\n        pass\n")
+
+
+def job_floor(cwd: Path, script: Path, repeats: int = 3, traced: Path | None = None) -> tuple[float, float]:
+    """Interpreter + imports of one job: a fresh Python that loads Snakemake's script preamble and the modules the
+    job imports (floor_code) and does nothing else (median of `repeats`), (as a plain Python exits, as the
+    pipeline's jobs exit: without the final garbage collection, xpm.shutdown). The two are run alternately."""
+    code = floor_code(script, traced)
     env = {**__import__("os").environ, "PYTHONPATH": str(cwd / "scripts")}
     ts: dict[str, list[float]] = {"plain": [], "frozen": []}
     for _ in range(repeats):
-        for kind, tail in (("plain", ""), ("frozen", "; import gc; gc.freeze()")):
+        for kind, tail in (("plain", ""), ("frozen", "\nimport gc; gc.freeze()")):
             t = time.perf_counter()
             subprocess.run([sys.executable, "-c", code + tail], cwd=cwd, check=True, capture_output=True, env=env)
             ts[kind].append(time.perf_counter() - t)
     return statistics.median(ts["plain"]), statistics.median(ts["frozen"])
 
 
-def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3) -> tuple[float, float, float]:
+def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3, traced: Path | None = None
+                  ) -> tuple[float, float, float]:
     """(two-core floor of a full rebuild, the same with jobs that exit as the pipeline's do, Snakemake's own start):
     the start of the Snakemake process (`snakemake --version`) plus every job's interpreter and imports (job_floor),
-    the jobs shared by both cores. `counts`: jobs per rule (job_counts)."""
+    the jobs shared by both cores. `counts`: jobs per rule (job_counts); `traced`: the trace of each job's imports."""
     scripts = rule_scripts(cwd)
-    floors = {rule: job_floor(cwd, scripts[rule], repeats) for rule in counts}
+    floors = {rule: job_floor(cwd, scripts[rule], repeats, traced) for rule in counts}
     plain = sum(n * floors[rule][0] for rule, n in counts.items())
     frozen = sum(n * floors[rule][1] for rule, n in counts.items())
     start = statistics.median(timed([sys.executable, "-m", "snakemake", "--version"], cwd) for _ in range(repeats))
@@ -502,12 +526,18 @@ def main() -> None:
     if not a.quick:
         with tempfile.TemporaryDirectory() as tmp:
             work = copy_repo(Path(tmp))
-            timed(SNAKE, work)                # the first build also writes bytecode: not counted
+            # the first build also writes bytecode (not counted) and records the modules each job imports
+            traced = Path(tmp) / "imports"
+            traced.mkdir()
+            r = subprocess.run(SNAKE, cwd=work, capture_output=True, text=True, env=traced_env(traced))
+            if r.returncode:
+                raise SystemExit(f"benchmark error: the first build failed in {work}:\n{r.stderr[-3000:]}")
             counts = job_counts(work)
             jobs = sum(counts.values())
             # the machine's speed drifts: each rebuild is paired with a floor measured just before it, and the
             # ratio is the median of the three pairs' ratios
-            pairs = [(rebuild_floor(work, counts), cpu_timed([*SNAKE, "--forceall"], work)) for _ in range(3)]
+            pairs = [(rebuild_floor(work, counts, traced=traced), cpu_timed([*SNAKE, "--forceall"], work))
+                     for _ in range(3)]
             ratios = sorted(w / f for (f, _, _), (w, _) in pairs)
             frozen_ratios = sorted(w / f for (_, f, _), (w, _) in pairs)
             full = statistics.median(w for _, (w, _) in pairs)
@@ -517,7 +547,7 @@ def main() -> None:
             start = statistics.median(s for (_, _, s), _ in pairs)
             print(f"full rebuild (--forceall), three rebuilds each after its floor: {full:.1f} s (median) for {jobs} "
                   f"jobs; two-core floor {floor:.1f} s (Snakemake's start {start:.2f} s + each job's interpreter and "
-                  f"imports / 2); ratio {ratios[1]:.2f} (median of {', '.join(f'{r:.2f}' for r in ratios)}; "
+                  f"the modules it imports / 2); ratio {ratios[1]:.2f} (median of {', '.join(f'{r:.2f}' for r in ratios)}; "
                   "target <= 2)")
             # the pipeline's jobs skip the interpreter's final garbage collection (xpm.shutdown), which a plain
             # Python pays: the floor whose interpreters exit as the jobs do, beside it

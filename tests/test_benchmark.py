@@ -23,3 +23,26 @@ def test_snakemake_command_of_the_benchmark_parses():
     r = subprocess.run([*run.SNAKE, "data/processed/market/cost_of_capital.csv", "-n"], capture_output=True,
                        text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_the_floor_imports_what_a_job_imported_lazy_imports_included(tmp_path):
+    """The tracer (benchmarks/trace_imports) records every module a job's Python imported, one imported inside a
+    function included; the floor imports those; a job without a trace falls back to its module-level imports."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run
+
+    job = tmp_path / ".snakemake" / "scripts" / "tmpab12cd34.some_job.py"
+    job.parent.mkdir(parents=True)
+    job.write_text("import json\n\ndef main():\n    import fractions\n    return fractions.Fraction(1, 3)\n\nmain()\n")
+    traced = tmp_path / "imports"
+    traced.mkdir()
+    subprocess.run([sys.executable, str(job)], check=True, env=run.traced_env(traced), timeout=60)
+    modules = (traced / "some_job.txt").read_text().split()
+    assert {"json", "fractions"} <= set(modules) and "sitecustomize" not in modules
+    assert not any(m.startswith("__") for m in modules)
+    script = tmp_path / "some_job.py"
+    script.write_text(job.read_text())
+    code = run.floor_code(script, traced)
+    assert "'fractions'" in code and "importlib.import_module(m)" in code
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)     # the floor's code runs
+    assert run.floor_code(script, tmp_path / "none") == "import snakemake.script; import json"
