@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from test_ratios_eva import EVA_CFG, MARKET, WACC_CFG, make_panel
-from xpm.eva import compute_eva, compute_wacc, eva_summary, market_value_added
+from xpm.eva import compute_eva, compute_wacc, eva_summary, market_value_added, shifted_evas
 
 P3 = make_panel({
     2019: {"total_equity": 300.0, "total_borrowings": 100.0, "total_liabilities": 500.0, "total_assets": 800.0},
@@ -169,3 +169,15 @@ def test_eva_series_enter_the_trend_family_with_their_smallest_attainable_p(buil
     for name in ("eva", "eva_spread", "return_on_capital"):
         assert t.at[name, "n"] == 6 and t.at[name, "verdict"] != "not tested"
         assert t.at[name, "mk_min_attainable_p"] == pytest.approx(2 / 720)   # exact test, n = 6, no ties
+
+
+def test_shifted_eva_moves_only_the_capital_charge():
+    """EVA = NOPAT - capital x (rate + shift) / 100 on the base build-up: NOPAT 100, capital 1,000, rate 8%."""
+    lines = {"nopat": 100.0, "invested_capital": 1000.0, "cost_of_capital": 8.0, "eva": 20.0}
+    b = pd.DataFrame([{"company": "x", "fiscal_year": 2024, "method": "simple", "line": k, "value": v,
+                       "status": ""} for k, v in lines.items()]
+                     + [{"company": "x", "fiscal_year": 2024, "method": "sasac", "line": "eva", "value": -5.0,
+                         "status": ""}])
+    out = shifted_evas(b, "simple", [-2.0, 0.0, 1.0])
+    assert [e["value"].tolist() for e in out] == [[40.0], [20.0], [10.0]]
+    assert all(e["method"].tolist() == ["simple"] and e["line"].tolist() == ["eva"] for e in out)

@@ -446,30 +446,34 @@ def eva_summary(buildup: pd.DataFrame, method: str) -> pd.DataFrame:
     return v.reset_index()
 
 
-def shifted_eva(buildup: pd.DataFrame, method: str, shift_pp: float) -> pd.DataFrame:
-    """EVA of one method when its rate moves by shift_pp: only the capital charge changes,
-    EVA = NOPAT - capital x (rate + shift) / 100, from the base build-up (no recomputation of NOPAT or capital)."""
+def shifted_evas(buildup: pd.DataFrame, method: str, shifts_pp: list[float]) -> list[pd.DataFrame]:
+    """EVA of one method when its rate moves by each shift (pp): only the capital charge changes,
+    EVA = NOPAT - capital x (rate + shift) / 100, from the base build-up (no recomputation of NOPAT or capital;
+    the build-up is read once for all shifts)."""
     b = buildup[buildup["method"] == method]
     key = ["company", "fiscal_year"]
     w = b.pivot_table(index=key, columns="line", values="value", aggfunc="first", dropna=False)
     base = b[b["line"] == "eva"].set_index(key)
-    rate = w["cost_of_capital"] + shift_pp
-    charge = w["invested_capital"] * rate * 0.01
-    eva = (w["nopat"] - charge).reindex(base.index)
-    return base.assign(value=eva.to_numpy()).reset_index()
+    nopat, capital = w["nopat"], w["invested_capital"]
+    out = []
+    for shift_pp in shifts_pp:
+        charge = capital * (w["cost_of_capital"] + shift_pp) * 0.01
+        out.append(base.assign(value=(nopat - charge).reindex(base.index).to_numpy()).reset_index())
+    return out
 
 
 def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict,
                 buildup: pd.DataFrame | None = None) -> pd.DataFrame:
     """EVA under shifts (pp) of the rate (WACC, or the cost of equity for residual income): only the capital
-    charge varies (shifted_eva on the base build-up); EVA under R&D lives for stern_stewart (recomputed)."""
+    charge varies (shifted_evas on the base build-up); EVA under R&D lives for stern_stewart (recomputed)."""
     w = Wide(panel)
     base = buildup if buildup is not None else compute_eva(panel, market, wacc, cfg)
     rows = []
     base_rate, tax = wacc_q(w, wacc)
-    for shift in cfg["sensitivity"]["wacc_shift_pp"]:
-        for method in ("simple", "stern_stewart", "residual_income"):
-            rows.append(shifted_eva(base, method, float(shift)).assign(parameter="wacc_shift_pp", setting=float(shift)))
+    shifts = [float(shift) for shift in cfg["sensitivity"]["wacc_shift_pp"]]
+    for method in ("simple", "stern_stewart", "residual_income"):
+        for shift, e in zip(shifts, shifted_evas(base, method, shifts)):
+            rows.append(e.assign(parameter="wacc_shift_pp", setting=shift))
     for life in cfg["sensitivity"]["rd_life_years"]:
         e = eva_stern_stewart(w, base_rate, tax, cfg, life=life)
         rows.append(e[e["line"] == "eva"].assign(parameter="rd_life_years", setting=float(life)))
