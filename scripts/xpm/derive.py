@@ -71,12 +71,13 @@ def derive_from_identities(panel: pd.DataFrame, identities: list[dict], names: l
         terms, target = ident["terms"], ident["equals"]
         items = list(terms) + [target]
         V = val.reindex(columns=items)
-        A = anyv.reindex(columns=items)
-        for (company, year), v in V.iterrows():
-            absent = [i for i in items if pd.isna(A.loc[(company, year), i])]
-            if len(absent) != 1 or v.drop(absent).isna().any():
+        no_value = anyv.reindex(columns=items).isna().to_numpy()      # no panel value of any basis
+        not_reported = V.isna().to_numpy()
+        for r, ((company, year), v) in enumerate(V.iterrows()):
+            # exactly one item without any value, every other one reported
+            if no_value[r].sum() != 1 or not_reported[r][~no_value[r]].any():
                 continue
-            unknown = absent[0]
+            unknown = items[int(no_value[r].argmax())]
             if (company, year, unknown) in taken:
                 continue
             if unknown == target:
