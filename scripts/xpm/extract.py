@@ -146,8 +146,9 @@ def validate_extract(figures_text: str, sources_text: str, *, figures_file: str,
     no thousands separators); a source_id present in sources.csv; no two rows from the same source giving
     different values for the same item and period.
     """
-    sources = parse_sources(sources_text, sources_file).set_index("source_id")
-    cat = items.set_index("item")
+    # plain dicts: one lookup per raw row instead of a pandas row or cell access
+    sources = parse_sources(sources_text, sources_file).set_index("source_id").to_dict("index")
+    cat = items.set_index("item").to_dict("index")
     utab = unit_table(units)
     out = []
     seen: dict[tuple, tuple[int, str]] = {}
@@ -167,9 +168,9 @@ def validate_extract(figures_text: str, sources_text: str, *, figures_file: str,
         if r["period"] not in PERIODS:
             raise err("unknown period", "period", " | ".join(PERIODS), r["period"])
         item = r["item"]
-        if item not in cat.index:
+        if item not in cat:
             raise err("unknown item", "item", "an item listed in workflow/resources/items.csv", item)
-        quantity = cat.at[item, "quantity"]
+        quantity = cat[item]["quantity"]
         key = (r["unit"], quantity)
         if key not in utab:
             ok = sorted(u for (u, q) in utab if q == quantity)
@@ -183,7 +184,7 @@ def validate_extract(figures_text: str, sources_text: str, *, figures_file: str,
         sid = r["source_id"].strip()
         if not sid:
             raise err("row without a source", "source_id", f"an id listed in {sources_file}")
-        if sid not in sources.index:
+        if sid not in sources:
             raise err("source_id not found in the sources table", "source_id", f"an id listed in {sources_file}", sid)
         dkey = (fy, r["period"], item, sid)
         if dkey in seen and seen[dkey][1] != r["value"]:
@@ -194,12 +195,12 @@ def validate_extract(figures_text: str, sources_text: str, *, figures_file: str,
         seen[dkey] = (lineno, r["value"])
         value = v * float(u["factor"])
         sign_norm = False
-        if cat.at[item, "sign"] == "magnitude" and value < 0:
+        if cat[item]["sign"] == "magnitude" and value < 0:
             value, sign_norm = -value, True
-        s = sources.loc[sid]
+        s = sources[sid]
         out.append({
             "company": company, "fiscal_year": fy, "period": r["period"], "item": item,
-            "statement": cat.at[item, "statement"], "quantity": quantity,
+            "statement": cat[item]["statement"], "quantity": quantity,
             "value_printed": r["value"], "unit": r["unit"], "unit_note": r["unit_note"],
             "value": value + 0.0, "canonical_unit": u["canonical_unit"], "currency": u["currency"] or "",
             "resolution": resolution(r["value"], float(u["factor"])), "sign_normalised": sign_norm,
