@@ -19,6 +19,7 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -119,8 +120,6 @@ TAB_STOP = 4          # pandoc's --tab-stop: a tab is read as up to this many sp
 def _width_bounds(text: str) -> tuple[int, int]:
     """(at least, at most) the width pandoc measures for a line: a combining, format or control character may count
     0, a wide or ambiguous East Asian character 2 (pandoc counts CJK as 2), a tab up to TAB_STOP."""
-    import unicodedata
-
     lo = hi = 0
     for c in text:
         if c.isascii() and c.isprintable():

@@ -12,12 +12,12 @@ When a Python process ends, CPython collects garbage over every object still ali
 Snakemake's own run or a job's imports (pandas, matplotlib, statsmodels) that is 60,000 to several hundred thousand
 objects, and 0.1-0.3 s per process (measured: a job with pandas and matplotlib exits 0.21 s after its last line,
 0.03 s with the objects frozen; Snakemake 0.29-0.33 s after its `onsuccess` handler, 0.03-0.04 s). The memory goes
-back to the system with the process either way. `gc.freeze()` moves the objects out of the collector's reach, so the
-final collections have nothing to scan. It runs when the process is done, as an exit handler registered after those of the modules already
-imported, so that theirs (the logging module's flush and close) still run after it: for a job, registered by
-xpm.io.setup_logging, which every entry script calls first; for Snakemake, by the Snakefile, so that every run
-ends so (`onsuccess` is not called when there is nothing to do).
-Every output is written and closed by the code that makes it (xpm.io), never left to a finalizer.
+back to the system with the process either way. `gc.freeze()` moves the objects out of the collector's reach, so
+the final collections have nothing to scan. It runs when the process is done, as an exit handler registered after
+those of the modules already imported, so that theirs (the logging module's flush and close) still run after it:
+for a job, registered by xpm.io.setup_logging, which every entry script calls first; for Snakemake, by the
+Snakefile, so that every run ends so (`onsuccess` is not called when there is nothing to do). Every output is
+written and closed by the code that makes it (xpm.io), never left to a finalizer.
 """
 from __future__ import annotations
 
