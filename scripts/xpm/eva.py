@@ -34,18 +34,21 @@ def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0,
     before, else after. Returns the Q (its `est` names carried and derived values with their vintage) and a frame
     of source_id, vintage and tier per index row."""
     candidates = vintage_candidates(market, items, allow_derived)
-    picks = {y: select_from(candidates, items, y + lag, carry) for y in sorted(set(w.index.get_level_values(1)))}
-    years = pd.Series(w.index.get_level_values(1), index=w.index)
-    info = pd.DataFrame([picks[y] for y in years], index=w.index)
-    v = info["value"].astype(float)
-    why = pd.Series("", index=w.index, dtype=object)
-    miss = v.isna()
-    why[miss] = f"no source for {label or items[0]} (year " + (years[miss] + lag).astype(str) + ")"
-    imputed = info["tier"].isin([TIER_CARRIED, TIER_DERIVED])
-    est = pd.Series("", index=w.index, dtype=object)
-    est[imputed] = [f"{t} {label or items[0]} FY{y} (vintage {int(vin)})" for t, y, vin in
-                    zip(info.loc[imputed, "tier"], years[imputed], info.loc[imputed, "vintage"])]
-    return Q(v, why, label or items[0], est), info[["source_id", "vintage", "tier"]]
+    name = label or items[0]
+    # chosen once per fiscal year, with its reason and estimate texts, and spread to the rows of that year
+    distinct, row_of = np.unique(w.index.get_level_values(1).to_numpy(), return_inverse=True)
+    picks = [select_from(candidates, items, int(y) + lag, carry) for y in distinct]
+    v = np.array([p["value"] for p in picks], dtype=float)[row_of]
+    why = np.array(["" if p["value"] == p["value"] else f"no source for {name} (year {y + lag})"
+                    for y, p in zip(distinct, picks)], dtype=object)[row_of]
+    est = np.array([f"{p['tier']} {name} FY{y} (vintage {int(p['vintage'])})"
+                    if p["tier"] in (TIER_CARRIED, TIER_DERIVED) else "" for y, p in zip(distinct, picks)],
+                   dtype=object)[row_of]
+    # the rows' source, vintage and tier as Python values, typed by pandas as before (vintage int, or float with
+    # a gap)
+    info = pd.DataFrame({key: np.array([p[key] for p in picks], dtype=object)[row_of].tolist()
+                         for key in ("source_id", "vintage", "tier")}, index=w.index)
+    return Q(pd.Series(v, index=w.index), why, name, est), info
 
 
 def fixed_vintage(w: Wide, market: pd.DataFrame, item: str, year: int, label: str) -> tuple[Q, pd.DataFrame]:
