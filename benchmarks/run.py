@@ -17,9 +17,10 @@ Measures, each as a ratio within one run:
   against a per-company loop;
 - full rebuild against its two-core floor: Snakemake's own start plus every job's interpreter and imports (a
   Python that loads the job's script preamble and every module the job imported in the first build, traced by
-  benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds, each right after its own floor (the machine's speed drifts), the ratio the
-  median of the three; beside it the floor whose interpreters exit as the pipeline's jobs do (without the final
-  garbage collection, xpm.shutdown); no-op rebuild beside `snakemake --version`; incremental rebuild after one
+  benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds, each right after
+  its own floor (the machine's speed drifts), the ratio the median of the three; beside it the floor whose
+  interpreters exit as the pipeline's jobs do (without the final garbage collection, xpm.shutdown); no-op rebuild
+  beside `snakemake --version`; incremental rebuild after one
   synthetic fiscal year; the pytest suite's wall time.
 Targets are issue 16's; benchmarks/README.md records the figures.
 """
@@ -127,7 +128,8 @@ def floor_code(script: Path, traced: Path | None) -> str:
     modules = f.read_text(encoding="utf-8").split()
     # a module that cannot be imported by its name alone (a package's alias) came with its parent
     return ("import importlib, snakemake.script\n"
-            f"for m in {modules!r}:\n    try:\n        importlib.import_module(m)\n    except Exception:\n        pass\n")
+            f"for m in {modules!r}:\n"
+            "    try:\n        importlib.import_module(m)\n    except Exception:\n        pass\n")
 
 
 def job_floor(cwd: Path, script: Path, repeats: int = 3, traced: Path | None = None) -> tuple[float, float]:
@@ -529,9 +531,9 @@ def main() -> None:
             # the first build also writes bytecode (not counted) and records the modules each job imports
             traced = Path(tmp) / "imports"
             traced.mkdir()
-            r = subprocess.run(SNAKE, cwd=work, capture_output=True, text=True, env=traced_env(traced))
-            if r.returncode:
-                raise SystemExit(f"benchmark error: the first build failed in {work}:\n{r.stderr[-3000:]}")
+            first = subprocess.run(SNAKE, cwd=work, capture_output=True, text=True, env=traced_env(traced))
+            if first.returncode:
+                raise SystemExit(f"benchmark error: the first build failed in {work}:\n{first.stderr[-3000:]}")
             counts = job_counts(work)
             jobs = sum(counts.values())
             # the machine's speed drifts: each rebuild is paired with a floor measured just before it, and the
@@ -547,8 +549,8 @@ def main() -> None:
             start = statistics.median(s for (_, _, s), _ in pairs)
             print(f"full rebuild (--forceall), three rebuilds each after its floor: {full:.1f} s (median) for {jobs} "
                   f"jobs; two-core floor {floor:.1f} s (Snakemake's start {start:.2f} s + each job's interpreter and "
-                  f"the modules it imports / 2); ratio {ratios[1]:.2f} (median of {', '.join(f'{r:.2f}' for r in ratios)}; "
-                  "target <= 2)")
+                  f"the modules it imports / 2); ratio {ratios[1]:.2f} (median of "
+                  f"{', '.join(f'{r:.2f}' for r in ratios)}; target <= 2)")
             # the pipeline's jobs skip the interpreter's final garbage collection (xpm.shutdown), which a plain
             # Python pays: the floor whose interpreters exit as the jobs do, beside it
             print(f"  against a floor whose interpreters also skip the final garbage collection, as the jobs do: "
