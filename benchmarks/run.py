@@ -27,6 +27,7 @@ Targets are issue 16's; benchmarks/README.md records the figures.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import statistics
@@ -43,7 +44,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pipeline import copy_repo  # noqa: E402
+from pipeline import copy_repo, with_sitecustomize  # noqa: E402
 from xpm.eva import compute_eva, compute_wacc  # noqa: E402
 from xpm.identities import check_identities  # noqa: E402
 from xpm.ratios import compute_ratios  # noqa: E402
@@ -113,10 +114,7 @@ TRACER = ROOT / "benchmarks" / "trace_imports"   # its sitecustomize.py lists th
 
 def traced_env(folder: Path) -> dict:
     """The environment of a build whose jobs write the modules they imported to `folder` (trace_imports)."""
-    import os
-
-    path = os.pathsep.join([str(TRACER)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
-    return {**os.environ, "PYTHONPATH": path, "XPM_TRACE_IMPORTS": str(folder)}
+    return with_sitecustomize(TRACER, XPM_TRACE_IMPORTS=str(folder))
 
 
 def floor_code(script: Path, traced: Path | None) -> str:
@@ -137,7 +135,7 @@ def job_floor(cwd: Path, script: Path, repeats: int = 3, traced: Path | None = N
     job imports (floor_code) and does nothing else (median of `repeats`), (as a plain Python exits, as the
     pipeline's jobs exit: without the final garbage collection, xpm.shutdown). The two are run alternately."""
     code = floor_code(script, traced)
-    env = {**__import__("os").environ, "PYTHONPATH": str(cwd / "scripts")}
+    env = {**os.environ, "PYTHONPATH": str(cwd / "scripts")}
     ts: dict[str, list[float]] = {"plain": [], "frozen": []}
     for _ in range(repeats):
         for kind, tail in (("plain", ""), ("frozen", "\nimport gc; gc.freeze()")):
@@ -494,7 +492,7 @@ def main() -> None:
               " ".join(f"{k.replace(' ', '_')}={v:.2f}" for k, v in stages.items()))
         return
     print(f"machine: {platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}, cores available: {len(__import__('os').sched_getaffinity(0))}")
+          f"Python {platform.python_version()}, cores available: {len(os.sched_getaffinity(0))}")
     market_path = ROOT / "data/processed/market/cost_of_capital.csv"
     if not market_path.exists():
         subprocess.run([*SNAKE, str(market_path.relative_to(ROOT))], cwd=ROOT, check=True)

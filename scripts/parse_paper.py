@@ -32,7 +32,7 @@ def main(smk) -> None:
     tree, nodes = load_tree(text, titles)
     write_text(smk.output.tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
     strip_caption_numbers(nodes, labels)
-    write_text(smk.output.typst_tree, json.dumps(tree))
+    write_text(smk.output.typst_tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
     log.info("paper parsed: %d tables, %d figures, %d images; %d hover titles read outside pandoc",
              len(nodes["Table"]), len(nodes["Figure"]), len(nodes["Image"]), len(titles))
 

@@ -26,11 +26,17 @@ def copy_repo(dest: Path) -> Path:
 NONET = ROOT / "tests" / "nonet"
 
 
+def with_sitecustomize(folder: Path, **extra: str) -> dict:
+    """This process's environment with `folder` first on PYTHONPATH, so that the Python processes started with it
+    run `folder`'s sitecustomize.py; `extra`: more variables."""
+    env = {**os.environ, **extra}
+    env["PYTHONPATH"] = os.pathsep.join([str(folder)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
 def no_network_env() -> dict:
     """Environment whose Python processes cannot open a network connection (tests/nonet/sitecustomize.py)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(NONET)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return env
+    return with_sitecustomize(NONET)
 
 
 def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -108,19 +108,9 @@ TITLED = [
 
 
 def _titles_in(tree) -> list[str]:
-    out = []
+    from xpm.render import elements_in
 
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Span":
-                out.append(dict(node["c"][0][2]).get("title"))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(tree)
-    return out
+    return [dict(span["c"][0][2]).get("title") for span in elements_in(tree, "Span")]
 
 
 def test_titles_read_outside_pandoc_give_pandocs_own_tree():

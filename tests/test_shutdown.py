@@ -1,4 +1,5 @@
-"""The Snakefile's end-of-run hook: the scheduler's pending rate-limit timers are cancelled, not waited for."""
+"""The end of a process (xpm.shutdown): the scheduler's pending rate-limit timers are cancelled, not waited for, and
+a job exits without the final garbage collection."""
 import threading
 import time
 

@@ -39,7 +39,7 @@ def market_series(w: Wide, market: pd.DataFrame, items: list[str], lag: int = 0,
     distinct, row_of = np.unique(w.index.get_level_values(1).to_numpy(), return_inverse=True)
     picks = [select_from(candidates, items, int(y) + lag, carry) for y in distinct]
     v = np.array([p["value"] for p in picks], dtype=float)[row_of]
-    why = np.array(["" if p["value"] == p["value"] else f"no source for {name} (year {y + lag})"
+    why = np.array(["" if not np.isnan(p["value"]) else f"no source for {name} (year {y + lag})"
                     for y, p in zip(distinct, picks)], dtype=object)[row_of]
     est = np.array([f"{p['tier']} {name} FY{y} (vintage {int(p['vintage'])})"
                     if p["tier"] in (TIER_CARRIED, TIER_DERIVED) else "" for y, p in zip(distinct, picks)],

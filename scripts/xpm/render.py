@@ -262,15 +262,17 @@ def strip_caption_numbers(nodes: dict[str, list[dict]], labels: dict[str, str]) 
                 raise ValueError(f"#{label} has no caption text")
             _strip(blocks[0]["c"], labels[label], f"the caption of #{label}")
             if kind == "Figure":
-                for image in _images_in(node["c"][2]):
+                for image in elements_in(node["c"][2], "Image"):
                     _strip(image["c"][1], labels[label], f"the image description of #{label}")
 
 
-def _images_in(node) -> list[dict]:
-    """The Image elements inside a part of the tree."""
+def elements_in(node, kind: str) -> list[dict]:
+    """The elements of one kind ("Image", "Span") inside a part of the tree, in document order, nested ones
+    included."""
     if isinstance(node, dict):
-        return [node] if node.get("t") == "Image" else [i for c in node.values() for i in _images_in(c)]
-    return [i for c in node for i in _images_in(c)] if isinstance(node, list) else []
+        inner = [e for c in node.values() for e in elements_in(c, kind)]
+        return [node, *inner] if node.get("t") == kind else inner
+    return [e for c in node for e in elements_in(c, kind)] if isinstance(node, list) else []
 
 
 # --- what a reader sees: the main text of the rendered HTML, and what must not appear in it --------------------
