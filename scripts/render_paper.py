@@ -17,12 +17,17 @@ from pathlib import Path
 import pypandoc
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
-from xpm.render import data_uri, figure_paths, load_tree, put_images, retarget, run_pandoc, stand_ins
+from xpm.render import (data_uri, figure_paths, finish_pandoc, load_tree, put_images, retarget, run_pandoc, stand_ins,
+                        start_pandoc)
 
 # Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel; found without importing the
 # package (which imports matplotlib: half a second for a file path)
 CJK_FONT = Path(importlib.util.find_spec("mplfonts").origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 WRITER = ["--sandbox", "--toc", "--number-sections", "--mathml"]
+# the citations were resolved by --citeproc when the tree was read: Typst gets them as text, as pandoc does for
+# Markdown read with --citeproc (which turns the writer's own `citations` extension off)
+TYPST = ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt", "--variable=margin.x:1.6cm",
+         "--variable=margin.y:2cm", *WRITER]
 
 
 def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures: list[Path], css: Path, pdf: Path,
@@ -33,55 +38,57 @@ def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures
     HTML and the DOCX (two threads of about equal length). Every pandoc call has SOURCE_DATE_EPOCH=0
     (xpm.render.run_pandoc): the DOCX timestamps are fixed, so two clean builds give identical bytes."""
     base = out.parent
-    images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
-    doc, nodes = load_tree(read_text(tree))
-    paths = figure_paths(nodes["Image"], images)
-    uris = [data_uri(images[p]) for p in paths]
-    # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees a short stand-in
-    # per figure, and the figure's data URI is put in its place afterwards (the same bytes, in half the time)
-    short = stand_ins(len(paths))
-    retarget(nodes["Image"], short)
-    for_html = json.dumps(doc)
-    retarget(nodes["Image"], uris)
-    for_docx = json.dumps(doc)
-    # the Typst tree has the same images (rule parse_paper made both trees from one parse); Typst's root holds the
-    # declared figures only, so any other path could not be read
-    for_typst = read_text(typst_tree)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        header = Path(tmp) / "style.html"
-        header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
-        pdf_job = pool.submit(typst_pdf, for_typst, images, Path(tmp) / "typst", base)
-        html = run_pandoc(for_html, "json", "html5", base,
-                          ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
-        write_text(out, put_images(html, dict(zip(short, uris))))
-        word = Path(tmp) / "paper.docx"
-        run_pandoc(for_docx, "json", "docx", base, WRITER, word)
-        write_bytes(docx, word.read_bytes())
-        write_bytes(pdf, pdf_job.result())
+        work = Path(tmp) / "typst"
+        work.mkdir()
+        # the Typst markup names the figures but needs none of their bytes: pandoc writes it from the Typst tree
+        # (rule parse_paper made both trees from one parse) while the HTML and DOCX trees are made here
+        markup = start_pandoc(typst_tree, "json", "typst-citations", base, TYPST, work / "paper.typ")
+        try:
+            images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
+            doc, nodes = load_tree(read_text(tree))
+            paths = figure_paths(nodes["Image"], images)
+            uris = [data_uri(images[p]) for p in paths]
+            # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees a short stand-in
+            # per figure, and the figure's data URI is put in its place afterwards (the same bytes, in half the time)
+            short = stand_ins(len(paths))
+            retarget(nodes["Image"], short)
+            for_html = json.dumps(doc)
+            retarget(nodes["Image"], uris)
+            for_docx = json.dumps(doc)
+            header = Path(tmp) / "style.html"
+            header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
+            pdf_job = pool.submit(typst_pdf, markup, images, work)
+            html = run_pandoc(for_html, "json", "html5", base,
+                              ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
+            write_text(out, put_images(html, dict(zip(short, uris))))
+            word = Path(tmp) / "paper.docx"
+            run_pandoc(for_docx, "json", "docx", base, WRITER, word)
+            write_bytes(docx, word.read_bytes())
+            write_bytes(pdf, pdf_job.result())
+        finally:   # a failure above leaves no pandoc writing into the folder being removed
+            if markup.poll() is None:
+                markup.kill()
+                markup.wait()
 
 
-def typst_pdf(tree: str, images: dict[str, bytes], work: Path, base: Path) -> bytes:
-    """pandoc's document tree (JSON) -> Typst -> PDF bytes. Only the declared figures are copied beside the
-    document (typst's root), the creation timestamp is fixed (byte-identical rebuilds) and the PDF is A4 with
-    small table text."""
+def typst_pdf(markup: subprocess.Popen, images: dict[str, bytes], work: Path) -> bytes:
+    """pandoc's Typst (`markup`, being written to work/paper.typ) -> PDF bytes. Only the declared figures are
+    copied beside the document (typst's root, so that any other path could not be read), the creation timestamp
+    is fixed (byte-identical rebuilds) and the PDF is A4 with small table text."""
     import typst
 
-    work.mkdir()
     for rel, data in images.items():
         (work / rel).parent.mkdir(parents=True, exist_ok=True)
         (work / rel).write_bytes(data)
-    typ = work / "paper.typ"
-    # the citations were resolved by --citeproc when the tree was read: Typst gets them as text, as pandoc does
-    # for Markdown read with --citeproc (which turns the writer's own `citations` extension off)
-    run_pandoc(tree, "json", "typst-citations", base, ["--standalone", "--variable=papersize:a4",
-                                                       "--variable=fontsize:10pt", "--variable=margin.x:1.6cm",
-                                                       "--variable=margin.y:2cm", *WRITER], typ)
-    text = typ.read_text(encoding="utf-8")
     # tables in a smaller size so that year tables fit the page width; Chinese quotations (claims audit) in Noto
     # Sans CJK SC, the one font added to Typst's own: no system font is read, so every machine sets the same PDF
     fonts = work / "fonts"
     fonts.mkdir()
     (fonts / CJK_FONT.name).symlink_to(CJK_FONT)
+    finish_pandoc(markup, "typst")
+    typ = work / "paper.typ"
+    text = typ.read_text(encoding="utf-8")
     # a long table (the claims audit, the coverage appendix) breaks across pages instead of running off the page
     head = ('#show table: set text(size: 7pt)\n'
             '#show figure.where(kind: table): set block(breakable: true)\n'

@@ -28,3 +28,17 @@ def test_tables_are_byte_stable_with_fixed_float_format(tmp_path):
     io.write_table(df.copy(), tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert (tmp_path / "a.csv").read_text() == "x,k\n0.3,a\n0.3333333333,b\n205838.682,c\n,d\n"
+
+
+def test_the_paper_jobs_load_no_pandas():
+    """Reading and writing text (rules parse_paper and render_paper) does not pay for pandas' import (0.26 s); a
+    table read still gets it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, xpm.io, xpm.render; print('pandas' in sys.modules); "
+            "xpm.io.read_table(sys.argv[1]); print('pandas' in sys.modules)")
+    table = io.__file__.replace("scripts/xpm/io.py", "workflow/resources/units.csv")
+    out = subprocess.run([sys.executable, "-c", code, table], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(io.__file__))})
+    assert out.stdout.split() == ["False", "True"]

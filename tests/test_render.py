@@ -1,5 +1,7 @@
 """The pandoc fallback: its Markdown transformation (shortcodes, cross-references) and its document tree (one parse
 for HTML, DOCX and Typst)."""
+from pathlib import Path
+
 import pytest
 
 from xpm.render import lookup, paper_markdown
@@ -153,3 +155,50 @@ def test_markdown_holding_the_token_prefix_is_left_to_pandoc():
 
     md = f"[1]{{title=\"{TITLE_TOKEN}0 and more text\"}}\n"
     assert stash_titles(md) == (md, {})
+
+
+# --- pandoc started on a file and left running (the Typst markup, written while the HTML and DOCX trees are made) -
+def test_pandoc_started_on_a_file_prints_what_it_prints_on_the_text(tmp_path):
+    from xpm.render import finish_pandoc, run_pandoc, start_pandoc
+
+    md = "# Title\n\nSome *text* with 收入 and a [link](#title).\n"
+    (tmp_path / "in.md").write_text(md, encoding="utf-8")
+    proc = start_pandoc(tmp_path / "in.md", "markdown", "html5", tmp_path, ["--sandbox"])
+    html = finish_pandoc(proc, "html5")
+    assert html == run_pandoc(md, "markdown", "html5", tmp_path, ["--sandbox"])
+    assert '<h1 id="title">Title</h1>' in html and "<em>text</em> with 收入" in html
+
+
+def test_a_failing_pandoc_says_which_writer_and_why(tmp_path):
+    from xpm.render import finish_pandoc, start_pandoc
+
+    (tmp_path / "tree.json").write_text("{not json", encoding="utf-8")
+    proc = start_pandoc(tmp_path / "tree.json", "json", "typst", tmp_path, ["--sandbox"])
+    with pytest.raises(RuntimeError, match=r"pandoc --to=typst failed \(\d+\): .*JSON"):
+        finish_pandoc(proc, "typst")
+
+
+def test_a_paper_that_fails_leaves_no_pandoc_running(tmp_path, monkeypatch):
+    """An undeclared image stops the fallback renderer after the Typst markup was started: the started process is
+    ended, not left writing into the temporary folder being removed."""
+    import subprocess
+    import sys
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "scripts"))
+    import render_paper
+
+    started = []
+
+    def start(*args, **kwargs):      # a markup writer that would run for a minute
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+        return started[0]
+
+    monkeypatch.setattr(render_paper, "start_pandoc", start)
+    tree = tmp_path / "tree.json"
+    tree.write_text(parse("![a](https://example.org/y.png)\n"), encoding="utf-8")
+    (tmp_path / "paper.css").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"not a declared figure"):
+        render_paper.render_fallback(tree, tree, tmp_path / "paper.html", tmp_path / "paper.docx", [],
+                                     tmp_path / "paper.css", tmp_path / "paper.pdf", threads=2)
+    assert started[0].returncode is not None and started[0].returncode != 0
+    assert not (tmp_path / "paper.html").exists()

@@ -11,11 +11,14 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from .shutdown import skip_final_collection_at_exit
+
+if TYPE_CHECKING:   # pandas is imported where a table is read or written: the paper jobs and the manifest read none
+    import pandas as pd
 
 FLOAT_FORMAT = "%.10g"
 
@@ -27,11 +30,15 @@ def read_text(path: str | os.PathLike) -> str:
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV written by this pipeline (or a reference table) with no type guessing on text."""
+    import pandas as pd
+
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
 def read_reference(path: str | os.PathLike) -> pd.DataFrame:
     """Read a hand-maintained reference table (items, units) as text."""
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 

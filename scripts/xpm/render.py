@@ -96,15 +96,40 @@ def run_pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], 
     directory (pypandoc.convert_text changes the whole process's directory, which two threads cannot share);
     SOURCE_DATE_EPOCH=0 fixes the timestamps a writer would take from the clock (DOCX), so that two clean builds
     give identical bytes."""
+    r = subprocess.run(_pandoc_command(source, target, args, output), input=text.encode("utf-8"), cwd=cwd,
+                       capture_output=True, env=_pandoc_env())
+    return _pandoc_result(r.returncode, r.stdout, r.stderr, target)
+
+
+def start_pandoc(path: Path, source: str, target: str, cwd: Path, args: list[str],
+                 output: Path | None = None) -> subprocess.Popen:
+    """`run_pandoc` on the file `path`, started and left running: `finish_pandoc` waits for it."""
+    with open(path, "rb") as f:    # the child holds its own descriptor of the file
+        return subprocess.Popen(_pandoc_command(source, target, args, output), stdin=f, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=cwd, env=_pandoc_env())
+
+
+def finish_pandoc(proc: subprocess.Popen, target: str) -> str:
+    """Wait for a pandoc of `start_pandoc`; what it printed, or its error."""
+    out, err = proc.communicate()
+    return _pandoc_result(proc.returncode, out, err, target)
+
+
+def _pandoc_command(source: str, target: str, args: list[str], output: Path | None) -> list[str]:
     import pypandoc
 
-    cmd = [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
-           *([f"--output={output}"] if output else []), *args]
-    r = subprocess.run(cmd, input=text.encode("utf-8"), cwd=cwd, capture_output=True,
-                       env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
-    if r.returncode:
-        raise RuntimeError(f"pandoc --to={target} failed ({r.returncode}): {r.stderr.decode('utf-8', 'replace')}")
-    return r.stdout.decode("utf-8")
+    return [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
+            *([f"--output={output}"] if output else []), *args]
+
+
+def _pandoc_env() -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+
+
+def _pandoc_result(code: int, out: bytes, err: bytes, target: str) -> str:
+    if code:
+        raise RuntimeError(f"pandoc --to={target} failed ({code}): {err.decode('utf-8', 'replace')}")
+    return out.decode("utf-8")
 
 
 # --- hover texts: pandoc reads a quoted attribute one character at a time, and the paper's 400 provenance titles
