@@ -208,3 +208,24 @@ def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gap
         {"statement": "income", "item": "revenue", "missing years": "2015, 2017", "estimate only": ""}]
     assert gap_list(cov.iloc[0:0], ["income"]).columns.tolist() == ["statement", "item", "missing years",
                                                                      "estimate only"]
+
+
+def test_coverage_change_counts_and_lists_the_years_each_item_gained_was_estimated_or_lost():
+    from xpm.report import coverage_change
+
+    before = pd.DataFrame({"statement": ["income"] * 4 + ["balance"] * 2,
+                           "item": ["revenue", "revenue", "rd", "rd", "inventories", "inventories"],
+                           "fiscal_year": [2019, 2020, 2019, 2020, 2021, 2022],
+                           "status": ["reported", "gap", "reported", "reported", "gap", "gap"]})
+    after = pd.DataFrame({"statement": ["income"] * 4 + ["balance"] * 3,
+                          "item": ["revenue", "revenue", "rd", "rd", "inventories", "inventories", "inventories"],
+                          "fiscal_year": [2019, 2020, 2019, 2020, 2021, 2022, 2023],
+                          "status": ["reported", "derived", "gap", "reported", "fx_estimate", "reported", "reported"]})
+    c = coverage_change(before, after)
+    assert c.to_dict("records") == [
+        {"statement": "balance", "item": "inventories", "years_before": 0, "years_after": 2, "gained": "2022, 2023",
+         "estimated": "2021", "n_estimated": 1, "lost": "", "n_lost": 0},
+        {"statement": "income", "item": "rd", "years_before": 2, "years_after": 1, "gained": "", "estimated": "",
+         "n_estimated": 0, "lost": "2019", "n_lost": 1},
+        {"statement": "income", "item": "revenue", "years_before": 1, "years_after": 2, "gained": "2020",
+         "estimated": "", "n_estimated": 0, "lost": "", "n_lost": 0}]

@@ -509,15 +509,16 @@ def coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     m["ok_before"] = m["ok_before"].fillna(False).astype(bool)
     m["ok"] = m["ok"].fillna(False).astype(bool)
     m["est"] = m["est"].fillna(False).astype(bool)
-    rows = []
-    for (st, it), d in m.groupby(key, sort=True):
-        lost = ~d["ok"] & d["ok_before"]
-        rows.append({"statement": st, "item": it, "years_before": int(d["ok_before"].sum()),
-                     "years_after": int(d["ok"].sum()),
-                     "gained": _years(d.loc[d["ok"] & ~d["ok_before"], "fiscal_year"]),
-                     "estimated": _years(d.loc[d["est"], "fiscal_year"]), "n_estimated": int(d["est"].sum()),
-                     "lost": _years(d.loc[lost, "fiscal_year"]), "n_lost": int(lost.sum())})
-    return pd.DataFrame(rows)
+    m["gained"], m["lost"] = m["ok"] & ~m["ok_before"], ~m["ok"] & m["ok_before"]
+    g = m.groupby(key, sort=True)
+    out = g[["ok_before", "ok", "est", "lost"]].sum().astype(int).reset_index()
+    out = out.rename(columns={"ok_before": "years_before", "ok": "years_after", "est": "n_estimated", "lost": "n_lost"})
+    for flag, col in (("gained", "gained"), ("est", "estimated"), ("lost", "lost")):
+        # the years of each item where the flag holds, only for the few items where it does
+        hit = m[m[flag]].groupby(key, sort=True)["fiscal_year"].agg(_years)
+        out[col] = [hit.get((st, it), "") for st, it in zip(out["statement"], out["item"])]
+    return out[["statement", "item", "years_before", "years_after", "gained", "estimated", "n_estimated", "lost",
+                "n_lost"]]
 
 
 def coverage_change_md(change: pd.DataFrame, label: str) -> str:
