@@ -3,8 +3,9 @@
 The pandoc fallback reads the paper once, here, while the figures are still being drawn: shortcodes resolved,
 cross-references numbered, citations resolved by --citeproc (pandoc runs sandboxed: no file or network access
 beyond its command line). Two trees: the one the HTML and DOCX are written from, and the one for Typst, whose
-captions lose the numbers the other formats print (Typst numbers tables and figures itself). Images keep their
-paths; rule render_paper puts the declared figures in. Byte-identical outputs to converting the Markdown once per
+captions lose the numbers the other formats print (Typst numbers tables and figures itself). The Typst tree keeps
+the images' paths; in the other, each image is a stand-in and the paths are listed in order (images.json): rule
+render_paper puts the declared figures in. Byte-identical outputs to converting the Markdown once per
 format, in a third of the time. (Where the Quarto CLI renders the paper, render_paper reads the .qmd itself and
 these trees go unused.)
 """
@@ -14,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from xpm.io import read_text, setup_logging, write_text
-from xpm.render import load_tree, paper_markdown, run_pandoc, stash_titles, strip_caption_numbers
+from xpm.render import (image_targets, load_tree, paper_markdown, retarget, run_pandoc, stand_ins, stash_titles,
+                        strip_caption_numbers)
 
 
 def main(smk) -> None:
@@ -30,7 +32,13 @@ def main(smk) -> None:
     text = run_pandoc(short, "markdown", "json", base, ["--sandbox", "--citeproc", f"--bibliography={bib}",
                                                          "--metadata=lang:en", "--metadata=link-citations:true"])
     tree, nodes = load_tree(text, titles)
+    # the HTML and DOCX tree names each image by a stand-in, in order; rule render_paper puts the declared figure
+    # listed at the same place in `images` there (its bytes as a data URI) without reading the tree again
+    paths = image_targets(nodes["Image"])
+    retarget(nodes["Image"], stand_ins(len(paths)))
     write_text(smk.output.tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
+    write_text(smk.output.images, json.dumps(paths, ensure_ascii=False))
+    retarget(nodes["Image"], paths)
     strip_caption_numbers(nodes, labels)
     write_text(smk.output.typst_tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
     log.info("paper parsed: %d tables, %d figures, %d images; %d hover titles read outside pandoc",

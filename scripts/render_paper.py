@@ -17,8 +17,7 @@ from pathlib import Path
 import pypandoc
 
 from xpm.io import read_text, setup_logging, write_bytes, write_text
-from xpm.render import (data_uri, figure_paths, finish_pandoc, load_tree, put_images, retarget, run_pandoc, stand_ins,
-                        start_pandoc)
+from xpm.render import data_uri, figure_paths, finish_pandoc, put_images, run_pandoc, stand_ins, start_pandoc
 
 # Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel; found without importing the
 # package (which imports matplotlib: half a second for a file path)
@@ -30,10 +29,11 @@ TYPST = ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt", 
          "--variable=margin.y:2cm", *WRITER]
 
 
-def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures: list[Path], css: Path, pdf: Path,
-                    threads: int = 1) -> None:
-    """pandoc runs sandboxed (--sandbox: no file or network access beyond its command line): the declared figures
-    are put in the tree as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is set in
+def render_fallback(tree: Path, targets: Path, typst_tree: Path, out: Path, docx: Path, figures: list[Path], css: Path,
+                    pdf: Path, threads: int = 1) -> None:
+    """The trees of rule parse_paper: `tree` (HTML and DOCX; an image is a stand-in for the path listed at its
+    place in `targets`) and `typst_tree`. pandoc runs sandboxed (--sandbox: no file or network access beyond its
+    command line): the declared figures are put in the tree as data URIs and the stylesheet inlined before pandoc sees the document. The PDF is set in
     a temporary folder holding only the Typst document and the declared figures; with two threads, beside the
     HTML and the DOCX (two threads of about equal length). Every pandoc call has SOURCE_DATE_EPOCH=0
     (xpm.render.run_pandoc): the DOCX timestamps are fixed, so two clean builds give identical bytes."""
@@ -46,22 +46,20 @@ def render_fallback(tree: Path, typst_tree: Path, out: Path, docx: Path, figures
         markup = start_pandoc(typst_tree, "json", "typst-citations", base, TYPST, work / "paper.typ")
         try:
             images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
-            doc, nodes = load_tree(read_text(tree))
-            paths = figure_paths(nodes["Image"], images)
+            paths = figure_paths(json.loads(read_text(targets)), images)
             uris = [data_uri(images[p]) for p in paths]
-            # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees a short stand-in
-            # per figure, and the figure's data URI is put in its place afterwards (the same bytes, in half the time)
-            short = stand_ins(len(paths))
-            retarget(nodes["Image"], short)
-            for_html = json.dumps(doc)
-            retarget(nodes["Image"], uris)
-            for_docx = json.dumps(doc)
+            # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees the tree's
+            # short stand-in per figure, and the figure's data URI is put in its place afterwards (the same bytes,
+            # in half the time); the DOCX writer gets the data URIs in the tree
+            swaps = dict(zip(stand_ins(len(paths)), uris))
+            for_html = read_text(tree)
+            for_docx = put_images(for_html, swaps, "the document tree")
             header = Path(tmp) / "style.html"
             header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
             pdf_job = pool.submit(typst_pdf, markup, images, work)
             html = run_pandoc(for_html, "json", "html5", base,
                               ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
-            write_text(out, put_images(html, dict(zip(short, uris))))
+            write_text(out, put_images(html, swaps))
             word = Path(tmp) / "paper.docx"
             run_pandoc(for_docx, "json", "docx", base, WRITER, word)
             write_bytes(docx, word.read_bytes())
@@ -117,9 +115,9 @@ def main(smk) -> None:
         if want == "quarto":
             raise SystemExit("ERROR paper.renderer is 'quarto' but the Quarto CLI is not on PATH")
         log.info("renderer: pandoc fallback (pypandoc-binary, pandoc %s)", pypandoc.get_pandoc_version())
-        render_fallback(Path(smk.input.tree), Path(smk.input.typst_tree), out, Path(smk.output.docx),
-                        [Path(f) for f in smk.input.figures], Path(smk.input.css), Path(smk.output.pdf),
-                        threads=smk.threads)
+        render_fallback(Path(smk.input.tree), Path(smk.input.images), Path(smk.input.typst_tree), out,
+                        Path(smk.output.docx), [Path(f) for f in smk.input.figures], Path(smk.input.css),
+                        Path(smk.output.pdf), threads=smk.threads)
     log.info("wrote %s (%d bytes)", out, out.stat().st_size)
 
 

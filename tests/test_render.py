@@ -77,21 +77,42 @@ def test_a_caption_without_its_number_raises():
 
 
 def test_images_are_declared_figures_and_stand_ins_are_put_back_once():
-    from xpm.render import data_uri, figure_paths, load_tree, put_images, retarget, stand_ins
+    from xpm.render import data_uri, figure_paths, image_targets, load_tree, put_images, retarget, stand_ins
 
     _, nodes = load_tree(parse("![a](figures/x.png)\n\n![b](https://example.org/y.png)\n"))
+    paths = image_targets(nodes["Image"])
+    assert paths == ["figures/x.png", "https://example.org/y.png"]
     with pytest.raises(ValueError, match=r"'https://example.org/y.png' in the paper is not a declared figure"):
-        figure_paths(nodes["Image"], {"figures/x.png": b"png"})
-    assert figure_paths(nodes["Image"][:1], {"figures/x.png": b"png"}) == ["figures/x.png"]
+        figure_paths(paths, {"figures/x.png": b"png"})
+    assert figure_paths(paths[:1], {"figures/x.png": b"png"}) == ["figures/x.png"]
     short = stand_ins(12)
     assert len(set(map(len, short))) == 1 and not any(a in b for a in short for b in short if a != b)
     assert data_uri(b"png") == "data:image/png;base64,cG5n"
     retarget(nodes["Image"], short[:2])
-    assert [n["c"][2][0] for n in nodes["Image"]] == short[:2]
+    assert image_targets(nodes["Image"]) == short[:2]
     html = f'<img src="{short[0]}" /><img src="{short[1]}" />'
     assert put_images(html, {short[0]: "data:A", short[1]: "data:B"}) == '<img src="data:A" /><img src="data:B" />'
-    with pytest.raises(ValueError, match=r"2 times, not once"):
+    with pytest.raises(ValueError, match=r"the HTML holds the figure stand-in .* 2 times, not once"):
         put_images(html + html, {short[0]: "data:A"})
+    with pytest.raises(ValueError, match=r"the document tree holds the figure stand-in .* 0 times, not once"):
+        put_images("{}", {short[0]: "data:A"}, "the document tree")
+
+
+def test_the_docx_tree_made_by_text_equals_the_tree_retargeted():
+    """rule render_paper puts the figures' data URIs into parse_paper's tree as text (no JSON parse): the same tree
+    as pointing its images to them."""
+    import json
+
+    from xpm.render import data_uri, image_targets, load_tree, put_images, retarget, stand_ins
+
+    doc, nodes = load_tree(parse("![a](figures/x.png)\n\nText with 收入.\n\n![b](figures/y.png)\n"))
+    paths = image_targets(nodes["Image"])
+    retarget(nodes["Image"], stand_ins(len(paths)))
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    uris = [data_uri(p.encode()) for p in paths]
+    by_text = json.loads(put_images(text, dict(zip(stand_ins(len(paths)), uris)), "the document tree"))
+    retarget(nodes["Image"], uris)
+    assert by_text == doc and image_targets(load_tree(json.dumps(by_text))[1]["Image"]) == uris
 
 
 # --- hover titles go to pandoc as tokens and come back after the parse ------------------------------------------
@@ -194,11 +215,12 @@ def test_a_paper_that_fails_leaves_no_pandoc_running(tmp_path, monkeypatch):
         return started[0]
 
     monkeypatch.setattr(render_paper, "start_pandoc", start)
-    tree = tmp_path / "tree.json"
+    tree, targets = tmp_path / "tree.json", tmp_path / "images.json"
     tree.write_text(parse("![a](https://example.org/y.png)\n"), encoding="utf-8")
+    targets.write_text('["https://example.org/y.png"]', encoding="utf-8")
     (tmp_path / "paper.css").write_text("", encoding="utf-8")
     with pytest.raises(ValueError, match=r"not a declared figure"):
-        render_paper.render_fallback(tree, tree, tmp_path / "paper.html", tmp_path / "paper.docx", [],
+        render_paper.render_fallback(tree, targets, tree, tmp_path / "paper.html", tmp_path / "paper.docx", [],
                                      tmp_path / "paper.css", tmp_path / "paper.pdf", threads=2)
     assert started[0].returncode is not None and started[0].returncode != 0
     assert not (tmp_path / "paper.html").exists()

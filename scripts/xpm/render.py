@@ -8,9 +8,10 @@ the same .qmd into plain pandoc Markdown: `{{< include file >}}` is replaced by 
 Anything left unresolved raises, naming the shortcode or reference.
 
 The Markdown is then parsed once, to pandoc's document tree (its JSON); the HTML, DOCX and Typst outputs are
-written from that tree: `load_tree` reads it and keeps its images, tables and figures, `figure_paths` and
-`retarget` point the images to declared figures only, and `strip_caption_numbers` gives Typst (which numbers
-tables and figures itself) the captions without the numbers the other formats print.
+written from that tree: `load_tree` reads it and keeps its images, tables and figures; `retarget` points the
+images to stand-ins, which `put_images` replaces with the declared figures only (`figure_paths`); and
+`strip_caption_numbers` gives Typst (which numbers tables and figures itself) the captions without the numbers
+the other formats print.
 """
 from __future__ import annotations
 
@@ -229,14 +230,18 @@ def load_tree(text: str, titles: dict[str, str] | None = None) -> tuple[dict, di
     return tree, nodes
 
 
-def figure_paths(images: list[dict], figures: dict[str, bytes]) -> list[str]:
-    """The target of each image, each a declared figure: an image that is not (a URL, an undeclared file) raises,
-    so that the sandboxed renderer is never asked to fetch anything."""
-    paths = [image["c"][2][0] for image in images]
+def image_targets(images: list[dict]) -> list[str]:
+    """The target (path or URL) of each Image element of `load_tree`, in document order."""
+    return [image["c"][2][0] for image in images]
+
+
+def figure_paths(paths: list[str], figures: dict[str, bytes]) -> list[str]:
+    """The paper's image targets (image_targets), each a declared figure: an image that is not (a URL, an
+    undeclared file) raises, so that the sandboxed renderer is never asked to fetch anything."""
     for path in paths:
         if path not in figures:
             raise ValueError(f"image {path!r} in the paper is not a declared figure of rule render_paper")
-    return paths
+    return list(paths)
 
 
 def retarget(images: list[dict], targets: list[str]) -> None:
@@ -255,13 +260,14 @@ def stand_ins(n: int) -> list[str]:
     return [data_uri(f"xpm-figure-{i:06d}".encode("ascii")) for i in range(n)]
 
 
-def put_images(html: str, swaps: dict[str, str]) -> str:
-    """Replace each stand-in by its figure's data URI; each must occur exactly once."""
+def put_images(text: str, swaps: dict[str, str], what: str = "the HTML") -> str:
+    """Replace each stand-in by its figure's data URI; each must occur exactly once in `text` (`what`: which text,
+    for the error)."""
     for stand_in, uri in swaps.items():
-        if html.count(stand_in) != 1:
-            raise ValueError(f"the HTML holds the figure stand-in {stand_in!r} {html.count(stand_in)} times, not once")
-        html = html.replace(stand_in, uri)
-    return html
+        if text.count(stand_in) != 1:
+            raise ValueError(f"{what} holds the figure stand-in {stand_in!r} {text.count(stand_in)} times, not once")
+        text = text.replace(stand_in, uri)
+    return text
 
 
 def _strip(inlines: list, label: str, where: str) -> None:

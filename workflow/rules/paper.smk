@@ -123,6 +123,7 @@ rule parse_paper:
         lib=lib("render"),
     output:
         tree="data/interim/paper/tree.json",
+        images="data/interim/paper/images.json",
         typst_tree="data/interim/paper/tree_typst.json",
     threads: 1
     priority: CRITICAL_PATH
@@ -148,6 +149,7 @@ rule render_paper:
         computability="reports/tables/computability.md",
         figures=expand("reports/figures/{name}.png", name=FIGURES),
         tree="data/interim/paper/tree.json",
+        images="data/interim/paper/images.json",
         typst_tree="data/interim/paper/tree_typst.json",
         lib=lib("render"),
     output:
