@@ -1,11 +1,11 @@
-"""Entry script of rule parse_paper: reports/paper.qmd and its tables -> pandoc's document tree (JSON).
+"""Entry script of rule parse_paper: reports/paper.qmd and its tables -> pandoc's document tree (JSON) and Typst.
 
 The pandoc fallback reads the paper once, here, while the figures are still being drawn: shortcodes resolved,
 cross-references numbered, citations resolved by --citeproc (pandoc runs sandboxed: no file or network access
-beyond its command line). Two trees: the one the HTML and DOCX are written from, and the one for Typst, whose
-captions lose the numbers the other formats print (Typst numbers tables and figures itself). The Typst tree keeps
-the images' paths; in the other, each image is a stand-in and the paths are listed in order (images.json): rule
-render_paper puts the declared figures in. Byte-identical outputs to converting the Markdown once per
+beyond its command line). The tree the HTML and DOCX are written from, each image in it a stand-in and the paths
+listed in order (images.json; rule render_paper puts the declared figures in); and the Typst document, written
+from the same tree with the captions that lose the numbers the other formats print (Typst numbers tables and
+figures itself), naming the figures by their paths. Byte-identical outputs to converting the Markdown once per
 format, in a third of the time. (Where the Quarto CLI renders the paper, render_paper reads the .qmd itself and
 these trees go unused.)
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from xpm.io import read_text, setup_logging, write_text
-from xpm.render import (image_targets, load_tree, paper_markdown, retarget, run_pandoc, stand_ins, stash_titles,
-                        strip_caption_numbers)
+from xpm.render import (TYPST_WRITER, image_targets, load_tree, paper_markdown, retarget, run_pandoc, stand_ins,
+                        stash_titles, strip_caption_numbers, typst_document)
 
 
 def main(smk) -> None:
@@ -40,7 +40,10 @@ def main(smk) -> None:
     write_text(smk.output.images, json.dumps(paths, ensure_ascii=False))
     retarget(nodes["Image"], paths)
     strip_caption_numbers(nodes, labels)
-    write_text(smk.output.typst_tree, json.dumps(tree, ensure_ascii=False, separators=(",", ":")))
+    # the Typst markup names the figures but needs none of their bytes: written here, while the figures are drawn
+    markup = run_pandoc(json.dumps(tree, ensure_ascii=False, separators=(",", ":")), "json", "typst-citations", base,
+                        TYPST_WRITER)
+    write_text(smk.output.typst, typst_document(markup))
     log.info("paper parsed: %d tables, %d figures, %d images; %d hover titles read outside pandoc",
              len(nodes["Table"]), len(nodes["Figure"]), len(nodes["Image"]), len(titles))
 

@@ -178,49 +178,21 @@ def test_markdown_holding_the_token_prefix_is_left_to_pandoc():
     assert stash_titles(md) == (md, {})
 
 
-# --- pandoc started on a file and left running (the Typst markup, written while the HTML and DOCX trees are made) -
-def test_pandoc_started_on_a_file_prints_what_it_prints_on_the_text(tmp_path):
-    from xpm.render import finish_pandoc, run_pandoc, start_pandoc
-
-    md = "# Title\n\nSome *text* with 收入 and a [link](#title).\n"
-    (tmp_path / "in.md").write_text(md, encoding="utf-8")
-    proc = start_pandoc(tmp_path / "in.md", "markdown", "html5", tmp_path, ["--sandbox"])
-    html = finish_pandoc(proc, "html5")
-    assert html == run_pandoc(md, "markdown", "html5", tmp_path, ["--sandbox"])
-    assert '<h1 id="title">Title</h1>' in html and "<em>text</em> with 收入" in html
-
-
-def test_a_failing_pandoc_says_which_writer_and_why(tmp_path):
-    from xpm.render import finish_pandoc, start_pandoc
-
-    (tmp_path / "tree.json").write_text("{not json", encoding="utf-8")
-    proc = start_pandoc(tmp_path / "tree.json", "json", "typst", tmp_path, ["--sandbox"])
-    with pytest.raises(RuntimeError, match=r"pandoc --to=typst failed \(\d+\): .*JSON"):
-        finish_pandoc(proc, "typst")
-
-
-def test_a_paper_that_fails_leaves_no_pandoc_running(tmp_path, monkeypatch):
-    """An undeclared image stops the fallback renderer after the Typst markup was started: the started process is
-    ended, not left writing into the temporary folder being removed."""
-    import subprocess
-    import sys
-
+# --- the renderer's failure path ----------------------------------------------------------------------------------
+def test_a_paper_with_an_undeclared_image_stops_before_any_output(tmp_path, monkeypatch):
+    """An image that is no declared figure (here a URL) stops the fallback renderer before pandoc or Typst is
+    started: no output is written."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "scripts"))
     import render_paper
 
-    started = []
-
-    def start(*args, **kwargs):      # a markup writer that would run for a minute
-        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
-        return started[0]
-
-    monkeypatch.setattr(render_paper, "start_pandoc", start)
     tree, targets = tmp_path / "tree.json", tmp_path / "images.json"
     tree.write_text(parse("![a](https://example.org/y.png)\n"), encoding="utf-8")
     targets.write_text('["https://example.org/y.png"]', encoding="utf-8")
+    (tmp_path / "paper.typ").write_text("", encoding="utf-8")
     (tmp_path / "paper.css").write_text("", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"not a declared figure"):
-        render_paper.render_fallback(tree, targets, tree, tmp_path / "paper.html", tmp_path / "paper.docx", [],
-                                     tmp_path / "paper.css", tmp_path / "paper.pdf", threads=2)
-    assert started[0].returncode is not None and started[0].returncode != 0
-    assert not (tmp_path / "paper.html").exists()
+    called = []
+    monkeypatch.setattr(render_paper, "run_pandoc", lambda *a, **k: called.append(a))
+    with pytest.raises(ValueError, match=r"'https://example.org/y.png' in the paper is not a declared figure"):
+        render_paper.render_fallback(tree, targets, tmp_path / "paper.typ", tmp_path / "paper.html",
+                                     tmp_path / "paper.docx", [], tmp_path / "paper.css", tmp_path / "paper.pdf")
+    assert called == [] and not any((tmp_path / f"paper.{x}").exists() for x in ("html", "docx", "pdf"))

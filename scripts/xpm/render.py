@@ -97,40 +97,33 @@ def run_pandoc(text: str, source: str, target: str, cwd: Path, args: list[str], 
     directory (pypandoc.convert_text changes the whole process's directory, which two threads cannot share);
     SOURCE_DATE_EPOCH=0 fixes the timestamps a writer would take from the clock (DOCX), so that two clean builds
     give identical bytes."""
-    r = subprocess.run(_pandoc_command(source, target, args, output), input=text.encode("utf-8"), cwd=cwd,
-                       capture_output=True, env=_pandoc_env())
-    return _pandoc_result(r.returncode, r.stdout, r.stderr, target)
-
-
-def start_pandoc(path: Path, source: str, target: str, cwd: Path, args: list[str],
-                 output: Path | None = None) -> subprocess.Popen:
-    """`run_pandoc` on the file `path`, started and left running: `finish_pandoc` waits for it."""
-    with open(path, "rb") as f:    # the child holds its own descriptor of the file
-        return subprocess.Popen(_pandoc_command(source, target, args, output), stdin=f, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, cwd=cwd, env=_pandoc_env())
-
-
-def finish_pandoc(proc: subprocess.Popen, target: str) -> str:
-    """Wait for a pandoc of `start_pandoc`; what it printed, or its error."""
-    out, err = proc.communicate()
-    return _pandoc_result(proc.returncode, out, err, target)
-
-
-def _pandoc_command(source: str, target: str, args: list[str], output: Path | None) -> list[str]:
     import pypandoc
 
-    return [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
-            *([f"--output={output}"] if output else []), *args]
+    cmd = [pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}",
+           *([f"--output={output}"] if output else []), *args]
+    r = subprocess.run(cmd, input=text.encode("utf-8"), cwd=cwd, capture_output=True,
+                       env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+    if r.returncode:
+        raise RuntimeError(f"pandoc --to={target} failed ({r.returncode}): {r.stderr.decode('utf-8', 'replace')}")
+    return r.stdout.decode("utf-8")
 
 
-def _pandoc_env() -> dict[str, str]:
-    return {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+WRITER = ["--sandbox", "--toc", "--number-sections", "--mathml"]   # every writer of the fallback
+# the citations were resolved by --citeproc when the tree was read: Typst gets them as text, as pandoc does for
+# Markdown read with --citeproc (which turns the writer's own `citations` extension off)
+TYPST_WRITER = ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt", "--variable=margin.x:1.6cm",
+                "--variable=margin.y:2cm", *WRITER]
+# tables in a smaller size so that year tables fit the page width; a long table (the claims audit, the coverage
+# appendix) breaks across pages instead of running off the page; Chinese quotations (claims audit) in Noto Sans CJK
+# SC, the one font rule render_paper adds to Typst's own
+TYPST_HEAD = ('#show table: set text(size: 7pt)\n'
+              '#show figure.where(kind: table): set block(breakable: true)\n'
+              '#set text(font: ("Libertinus Serif", "Noto Sans CJK SC"))\n')
 
 
-def _pandoc_result(code: int, out: bytes, err: bytes, target: str) -> str:
-    if code:
-        raise RuntimeError(f"pandoc --to={target} failed ({code}): {err.decode('utf-8', 'replace')}")
-    return out.decode("utf-8")
+def typst_document(markup: str) -> str:
+    """pandoc's Typst (TYPST_WRITER) as the PDF is set: the page and font settings first."""
+    return TYPST_HEAD + markup
 
 
 # --- hover texts: pandoc reads a quoted attribute one character at a time, and the paper's 400 provenance titles

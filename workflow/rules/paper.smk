@@ -124,7 +124,7 @@ rule parse_paper:
     output:
         tree="data/interim/paper/tree.json",
         images="data/interim/paper/images.json",
-        typst_tree="data/interim/paper/tree_typst.json",
+        typst="data/interim/paper/paper.typ",
     threads: 1
     priority: CRITICAL_PATH
     resources:
@@ -150,7 +150,7 @@ rule render_paper:
         figures=expand("reports/figures/{name}.png", name=FIGURES),
         tree="data/interim/paper/tree.json",
         images="data/interim/paper/images.json",
-        typst_tree="data/interim/paper/tree_typst.json",
+        typst="data/interim/paper/paper.typ",
         lib=lib("render"),
     output:
         html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
