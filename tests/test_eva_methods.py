@@ -181,3 +181,79 @@ def test_shifted_eva_moves_only_the_capital_charge():
     out = shifted_evas(b, "simple", [-2.0, 0.0, 1.0])
     assert [e["value"].tolist() for e in out] == [[40.0], [20.0], [10.0]]
     assert all(e["method"].tolist() == ["simple"] and e["line"].tolist() == ["eva"] for e in out)
+
+
+# --- robustness recomputes only the methods a scenario can change (xpm.eva.METHOD_READS) -------------------------
+def _by_method(b: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each method's rows, text columns as text (a categorical's categories are those of all four methods)."""
+    b = b.drop(columns=["formula"])
+    b = b.astype({c: object for c in b.columns if isinstance(b[c].dtype, pd.CategoricalDtype)})
+    return {m: g.reset_index(drop=True) for m, g in b.groupby("method")}
+
+
+@pytest.mark.parametrize("change,cfg_key", [
+    ("wacc", None),                                   # another WACC table: rate, cost of equity
+    ("cfg", "stern_stewart"), ("cfg", "sasac"), ("cfg", "residual_income"),
+])
+def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cfg_key):
+    """Each claim of xpm.eva.METHOD_READS: a method that does not read the WACC table or a method's own settings
+    gives the same rows, line for line, when they change; and the change moves a method that reads it."""
+    from xpm.eva import METHOD_READS
+
+    w = compute_wacc(P3, MKT, WCFG)
+    cfg = EVA_CFG
+    if change == "wacc":
+        w2 = w.assign(wacc=w["wacc"] + 1.5, cost_of_equity=w["cost_of_equity"] + 1.0)
+        cfg2, what = cfg, "wacc"
+    else:
+        w2, what = w, cfg_key
+        alt = {"stern_stewart": {"rd_life_years": 2}, "sasac": {"nopat_tax_rate_percent": 30},
+               "residual_income": {"equity_item": "total_assets"}}[cfg_key]
+        cfg2 = {**cfg, cfg_key: {**cfg[cfg_key], **alt}}
+    base, other = _by_method(compute_eva(P3, MKT, w, cfg)), _by_method(compute_eva(P3, MKT, w2, cfg2))
+    readers = [m for m, reads in METHOD_READS.items() if what in reads]
+    assert readers
+    for m in METHOD_READS:
+        if m in readers:
+            assert not base[m]["value"].equals(other[m]["value"]), m
+        else:
+            pd.testing.assert_frame_equal(base[m], other[m])
+
+
+def test_methods_to_recompute_by_what_a_scenario_changes():
+    from xpm.robustness import methods_to_recompute
+
+    base = {"eva": EVA_CFG}
+    k = ("panel", "wacc", "imp", None)
+    assert methods_to_recompute(base, k, k, EVA_CFG) == ()
+    assert methods_to_recompute(base, ("panel", "wacc", "imp", 1.1), k, EVA_CFG) == (
+        "residual_income", "simple", "stern_stewart")                     # another beta: the WACC table
+    life = {"eva": {**EVA_CFG, "stern_stewart": {"rd_life_years": 7, "excess_cash": "none"}}}
+    assert methods_to_recompute(life, k, k, EVA_CFG) == ("stern_stewart",)
+    assert methods_to_recompute(base, ("other panel", "wacc", "imp", None), k, EVA_CFG) is None
+    assert methods_to_recompute(base, ("panel", "wacc", "other imputation", None), k, EVA_CFG) is None
+    common = {"eva": {**EVA_CFG, "equity_items": ["total_assets"]}}     # read by several methods: all recomputed
+    assert methods_to_recompute(common, k, k, EVA_CFG) is None
+
+
+def test_robustness_equals_recomputing_every_scenario_in_full(built, monkeypatch):
+    """On the real data: the scenarios' EVA with only the methods they can change recomputed is the same table,
+    byte for byte, as with all four recomputed under every scenario."""
+    import yaml
+
+    from xpm import robustness as R
+    from xpm.io import read_reference, read_table
+
+    cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())
+    args = (read_table(built / "data/processed/xiaomi/panel.csv"),
+            read_table(built / "data/processed/market/cost_of_capital.csv"), cfg["wacc"],
+            {**cfg["eva"], "sensitivity": cfg["sensitivity"]}, cfg["imputation"], cfg["cleaning"]["identities"],
+            read_reference(built / "workflow/resources/items.csv"))
+    calls = []
+    fast = R.robustness(*args)
+    monkeypatch.setattr(R, "methods_to_recompute", lambda *a: calls.append(a) or None)
+    full = R.robustness(*args)
+    assert len(calls) == 7                     # every scenario after the base recomputed in full
+    for a, b in zip(fast, full):
+        pd.testing.assert_frame_equal(a, b)
+        assert a.to_csv(index=False) == b.to_csv(index=False)

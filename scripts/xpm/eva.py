@@ -423,13 +423,23 @@ def ke_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> Q:
     return Q(v + shift_pp, why.where(v.isna(), ""), "cost of equity", est)
 
 
-def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """Build-up of all four methods (long): company, fiscal_year, method, order, line, value, unit, status,
-    estimate_inputs, definition, formula."""
+# what each method reads besides the panel, the market data and the EVA settings common to all: the WACC table
+# (its rate, cost of equity or tax rate) and its own settings. A scenario that changes only these recomputes only
+# the methods that read them (xpm.robustness); a test checks each claim of independence.
+METHOD_READS = {"residual_income": {"wacc", "residual_income"}, "simple": {"wacc"}, "sasac": {"sasac"},
+                "stern_stewart": {"wacc", "stern_stewart"}}
+
+
+def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict,
+                methods: tuple[str, ...] = tuple(METHOD_READS)) -> pd.DataFrame:
+    """Build-up of the four methods (or of `methods`) (long): company, fiscal_year, method, order, line, value,
+    unit, status, estimate_inputs, definition, formula."""
     w = Wide(panel)
     rate, tax = wacc_q(w, wacc)
-    out = concat_long([eva_residual_income(w, ke_q(w, wacc), cfg), eva_simple(w, rate, tax, cfg),
-                       eva_sasac(w, market, cfg), eva_stern_stewart(w, rate, tax, cfg)])
+    build = {"residual_income": lambda: eva_residual_income(w, ke_q(w, wacc), cfg),
+             "simple": lambda: eva_simple(w, rate, tax, cfg), "sasac": lambda: eva_sasac(w, market, cfg),
+             "stern_stewart": lambda: eva_stern_stewart(w, rate, tax, cfg)}
+    out = concat_long([build[m]() for m in METHOD_READS if m in methods])
     out["formula"] = out["method"].map(FORMULAS)
     return sort_rows(out, ["company", "method", "fiscal_year", "order"])
 

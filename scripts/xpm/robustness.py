@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .derive import panel_in_mode
-from .eva import compute_eva, compute_wacc
+from .eva import METHOD_READS, compute_eva, compute_wacc
 
 OTHER_TIMING = {"start_of_next_year": "start_of_year", "start_of_year": "start_of_next_year"}
 OTHER_TREATMENT = {"less_default_spread": "local_no_crp", "local_no_crp": "less_default_spread"}
@@ -55,6 +55,39 @@ def scenarios(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg
     return out
 
 
+def _eva_rows(buildup: pd.DataFrame) -> pd.DataFrame:
+    """company, fiscal_year, method, eva, status: the EVA line of a build-up, in its order."""
+    e = buildup[buildup["line"] == "eva"][["company", "fiscal_year", "method", "value", "status"]]
+    return e.rename(columns={"value": "eva"})
+
+
+def methods_to_recompute(sc: dict, key: tuple, base_key: tuple, base_eva: dict) -> tuple[str, ...] | None:
+    """The EVA methods a scenario can change, against the base (xpm.eva.METHOD_READS): None (all) when it changes
+    the panel or the imputation, or an EVA setting no single method owns; otherwise the methods that read its WACC
+    table (when its WACC inputs differ) or the setting it changes. `key`: the scenario's WACC inputs."""
+    if key[0] != base_key[0] or key[2] != base_key[2]:           # another panel or imputation: everything moves
+        return None
+    changed = {k for k in set(sc["eva"]) | set(base_eva) if sc["eva"].get(k) != base_eva.get(k)}
+    if key != base_key:
+        changed.add("wacc")
+    owned = set().union(*METHOD_READS.values())
+    if changed - owned:
+        return None
+    return tuple(m for m, reads in METHOD_READS.items() if reads & changed)
+
+
+def replace_methods(base: pd.DataFrame, new: pd.DataFrame, methods: tuple[str, ...]) -> pd.DataFrame:
+    """The base EVA rows with those of `methods` replaced by `new` (the same rows, in the same order)."""
+    out = base.copy()
+    at = out["method"].isin(methods).to_numpy()
+    keys = ["company", "fiscal_year", "method"]
+    if not (out.loc[at, keys].astype(str).to_numpy() == new[keys].astype(str).to_numpy()).all() or at.sum() != len(new):
+        raise ValueError(f"the recomputed EVA rows of {methods} do not match the base's rows")
+    out.loc[at, "eva"] = new["eva"].to_numpy()
+    out.loc[at, "status"] = new["status"].to_numpy()
+    return out
+
+
 def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg: dict, imputation: dict,
                identities: list[dict], catalogue: pd.DataFrame, beta_prefix: str = "xiaomi_beta"
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -62,6 +95,8 @@ def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cf
     base EVA, min, max, scenarios with a value, and the verdict on the sign)."""
     frames = []
     waccs: dict[tuple, pd.DataFrame | ValueError] = {}
+    base_rows: pd.DataFrame | None = None
+    base_key: tuple = ()
     for sc in scenarios(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue, beta_prefix):
         # a scenario that changes only the EVA method (an R&D life) has the base's WACC inputs, the same objects
         # (scenarios builds each from the base): its WACC is the base's, computed once
@@ -76,9 +111,14 @@ def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cf
             frames.append(pd.DataFrame({"scenario": [sc["name"]], "description": [sc["description"]],
                                         "status": [str(w)]}))
             continue
-        b = compute_eva(sc["panel"], market, w, sc["eva"])
-        e = b[b["line"] == "eva"][["company", "fiscal_year", "method", "value", "status"]]
-        frames.append(e.rename(columns={"value": "eva"}).assign(scenario=sc["name"], description=sc["description"]))
+        only = None if base_rows is None else methods_to_recompute(sc, key, base_key, eva_cfg)
+        if only is None:
+            e = _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"]))
+        else:   # the other methods' EVA is the base's: they read nothing this scenario changes
+            e = replace_methods(base_rows, _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"], only)), only)
+        if sc["name"] == "base":
+            base_rows, base_key = e, key
+        frames.append(e.assign(scenario=sc["name"], description=sc["description"]))
     long = pd.concat(frames, ignore_index=True)
     long = long.dropna(subset=["company"])[["company", "fiscal_year", "method", "scenario", "description", "eva",
                                             "status"]]
