@@ -16,6 +16,7 @@ the other formats print.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import re
@@ -136,18 +137,26 @@ PANDOC_COLUMNS = 72   # pandoc's --columns: a pipe table with a longer line gets
 TAB_STOP = 4          # pandoc's --tab-stop: a tab is read as up to this many spaces
 
 
+NOT_PLAIN = re.compile(r"[^\x20-\x7e]")   # characters other than printable ASCII, which pandoc counts 1 wide
+
+
+@functools.lru_cache(maxsize=None)
+def _char_bounds(c: str) -> tuple[int, int]:
+    """(at least, at most) the width pandoc gives one character that is not printable ASCII."""
+    zero = unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf", "Cc")
+    return (1 if c == "\t" or not zero else 0,
+            TAB_STOP if c == "\t" else 2 if unicodedata.east_asian_width(c) in ("W", "F", "A") else 1)
+
+
 def _width_bounds(text: str) -> tuple[int, int]:
     """(at least, at most) the width pandoc measures for a line: a combining, format or control character may count
-    0, a wide or ambiguous East Asian character 2 (pandoc counts CJK as 2), a tab up to TAB_STOP."""
-    lo = hi = 0
-    for c in text:
-        if c.isascii() and c.isprintable():
-            lo += 1
-            hi += 1
-            continue
-        zero = unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf", "Cc")
-        lo += 1 if c == "\t" or not zero else 0
-        hi += TAB_STOP if c == "\t" else 2 if unicodedata.east_asian_width(c) in ("W", "F", "A") else 1
+    0, a wide or ambiguous East Asian character 2 (pandoc counts CJK as 2), a tab up to TAB_STOP; printable ASCII 1."""
+    special = NOT_PLAIN.findall(text)
+    lo = hi = len(text) - len(special)
+    for c in special:
+        a, b = _char_bounds(c)
+        lo += a
+        hi += b
     return lo, hi
 
 
