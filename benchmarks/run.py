@@ -17,8 +17,9 @@ Measures, each as a ratio within one run:
   against a per-company loop;
 - full rebuild against its two-core floor: Snakemake's own start plus every job's interpreter and imports (a
   Python that loads the job's script preamble and every module the job imported in the first build, traced by
-  benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds, each right after
-  its own floor (the machine's speed drifts), the ratio the median of the three; beside it the floor whose
+  benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds between four floor
+  measurements (the machine's speed drifts), each against the mean of the floors around it, the ratio the median of
+  the three; beside it the floor whose
   interpreters exit as the pipeline's jobs do (without the final garbage collection, xpm.shutdown); no-op rebuild
   beside `snakemake --version`; incremental rebuild after one
   synthetic fiscal year; the pytest suite's wall time.
@@ -156,6 +157,14 @@ def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3, traced: P
     frozen = sum(n * floors[rule][1] for rule, n in counts.items())
     start = statistics.median(timed([sys.executable, "-m", "snakemake", "--version"], cwd) for _ in range(repeats))
     return start + plain / 2, start + frozen / 2, start
+
+
+def bracketed_ratios(floors: list[float], walls: list[float]) -> list[float]:
+    """Each rebuild's time against the mean of the floors measured just before and just after it (one floor more
+    than rebuilds, alternating): a drift of the machine's speed during the run cancels to first order."""
+    if len(floors) != len(walls) + 1:
+        raise ValueError(f"{len(walls)} rebuilds need {len(walls) + 1} floors around them, not {len(floors)}")
+    return [w / ((a + b) / 2) for w, a, b in zip(walls, floors, floors[1:])]
 
 
 # --- ten common ratios three ways on the same panel: library, plain pandas idiom, plain Python loop ----------
@@ -534,18 +543,22 @@ def main() -> None:
                 raise SystemExit(f"benchmark error: the first build failed in {work}:\n{first.stderr[-3000:]}")
             counts = job_counts(work)
             jobs = sum(counts.values())
-            # the machine's speed drifts: each rebuild is paired with a floor measured just before it, and the
-            # ratio is the median of the three pairs' ratios
-            pairs = [(rebuild_floor(work, counts, traced=traced), cpu_timed([*SNAKE, "--forceall"], work))
-                     for _ in range(3)]
-            ratios = sorted(w / f for (f, _, _), (w, _) in pairs)
-            frozen_ratios = sorted(w / f for (_, f, _), (w, _) in pairs)
-            full = statistics.median(w for _, (w, _) in pairs)
-            cpu = statistics.median(c for _, (_, c) in pairs)
-            floor = statistics.median(f for (f, _, _), _ in pairs)
-            frozen = statistics.median(f for (_, f, _), _ in pairs)
-            start = statistics.median(s for (_, _, s), _ in pairs)
-            print(f"full rebuild (--forceall), three rebuilds each after its floor: {full:.1f} s (median) for {jobs} "
+            # the machine's speed drifts: the three rebuilds alternate with four floor measurements, and each
+            # rebuild is set against the mean of the floors just before and just after it
+            floors = [rebuild_floor(work, counts, repeats=2, traced=traced)]
+            runs = []
+            for _ in range(3):
+                runs.append(cpu_timed([*SNAKE, "--forceall"], work))
+                floors.append(rebuild_floor(work, counts, repeats=2, traced=traced))
+            walls = [w for w, _ in runs]
+            ratios = sorted(bracketed_ratios([f for f, _, _ in floors], walls))
+            frozen_ratios = sorted(bracketed_ratios([f for _, f, _ in floors], walls))
+            full = statistics.median(walls)
+            cpu = statistics.median(c for _, c in runs)
+            floor = statistics.median(f for f, _, _ in floors)
+            frozen = statistics.median(f for _, f, _ in floors)
+            start = statistics.median(s for _, _, s in floors)
+            print(f"full rebuild (--forceall), three rebuilds between four floors: {full:.1f} s (median) for {jobs} "
                   f"jobs; two-core floor {floor:.1f} s (Snakemake's start {start:.2f} s + each job's interpreter and "
                   f"the modules it imports / 2); ratio {ratios[1]:.2f} (median of "
                   f"{', '.join(f'{r:.2f}' for r in ratios)}; target <= 2)")

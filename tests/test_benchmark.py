@@ -3,6 +3,8 @@ ten ratios must agree (the script exits non-zero otherwise)."""
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -46,3 +48,14 @@ def test_the_floor_imports_what_a_job_imported_lazy_imports_included(tmp_path):
     assert "'fractions'" in code and "importlib.import_module(m)" in code
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)     # the floor's code runs
     assert run.floor_code(script, tmp_path / "none") == "import snakemake.script; import json"
+
+
+def test_each_rebuild_is_set_against_the_floors_around_it():
+    """A machine slowing down by 10% per step: floors 5.0, 5.5, 6.0, 6.5 around rebuilds 10.5, 11.5, 12.5; each
+    ratio is the rebuild over the mean of its two floors: 10.5 / 5.25, 11.5 / 5.75, 12.5 / 6.25 = 2.0 each."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run
+
+    assert run.bracketed_ratios([5.0, 5.5, 6.0, 6.5], [10.5, 11.5, 12.5]) == [2.0, 2.0, 2.0]
+    with pytest.raises(ValueError, match=r"3 rebuilds need 4 floors around them, not 3"):
+        run.bracketed_ratios([5.0, 5.5, 6.0], [10.5, 11.5, 12.5])
