@@ -24,10 +24,10 @@ from xpm.render import WRITER, data_uri, figure_paths, put_images, run_pandoc, s
 CJK_FONT = Path(importlib.util.find_spec("mplfonts").origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
 
 
-def render_fallback(tree: Path, targets: Path, typst: Path, out: Path, docx: Path, figures: list[Path], css: Path,
+def render_fallback(tree: Path, targets: Path, typst_doc: Path, out: Path, docx: Path, figures: list[Path], css: Path,
                     pdf: Path, threads: int = 1) -> None:
     """From rule parse_paper: `tree` (HTML and DOCX; each image a stand-in for the path listed at its place in
-    `targets`) and the Typst document `typst`. pandoc runs sandboxed (--sandbox: no file or network access beyond
+    `targets`) and the Typst document `typst_doc`. pandoc runs sandboxed (--sandbox: no file or network access beyond
     its command line): the declared figures are put in the tree as data URIs and the stylesheet inlined before
     pandoc sees the document. The PDF is set in a temporary folder holding only the Typst document and the declared
     figures; with two threads, beside the HTML and the DOCX. Every pandoc call has SOURCE_DATE_EPOCH=0
@@ -36,7 +36,7 @@ def render_fallback(tree: Path, targets: Path, typst: Path, out: Path, docx: Pat
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
     paths = figure_paths(json.loads(read_text(targets)), images)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        pdf_job = pool.submit(typst_pdf, read_text(typst), images, Path(tmp) / "typst")
+        pdf_job = pool.submit(typst_pdf, read_text(typst_doc), images, Path(tmp) / "typst")
         # --embed-resources reads every byte of the HTML, and the figures are most of them: it sees the tree's short
         # stand-in per figure, and the figure's data URI is put in its place afterwards (the same bytes, in half the
         # time); the DOCX writer gets the data URIs in the tree

@@ -17,7 +17,7 @@ import yaml
 
 from .shutdown import skip_final_collection_at_exit
 
-if TYPE_CHECKING:   # pandas is imported where a table is read or written: the paper jobs and the manifest read none
+if TYPE_CHECKING:   # pandas is imported where a table is read or written: the paper jobs read none
     import pandas as pd
 
 FLOAT_FORMAT = "%.10g"

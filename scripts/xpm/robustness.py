@@ -4,7 +4,8 @@ Scenarios (issue 13): the lowest and the highest sourced beta (all Xiaomi betas 
 the other ERP timing (start of the fiscal year instead of its end, or the reverse), the other risk-free treatment,
 the other imputation mode (strict against tiered), and the R&D lives of the sensitivity table (Stern Stewart).
 For each method and year the summary says whether the sign of the base EVA holds under every scenario that
-yields a value: the paper's statements about value creation rest on that column.
+yields a value: the paper's statements about value creation rest on that column. A scenario recomputes only the
+methods that read what it changes (xpm.eva.METHOD_READS); the others keep the base's EVA.
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def replace_methods(base: pd.DataFrame, new: pd.DataFrame, methods: tuple[str, .
     out = base.copy()
     at = out["method"].isin(methods).to_numpy()
     keys = ["company", "fiscal_year", "method"]
-    if not (out.loc[at, keys].astype(str).to_numpy() == new[keys].astype(str).to_numpy()).all() or at.sum() != len(new):
+    if at.sum() != len(new) or not (out.loc[at, keys].astype(str).to_numpy() == new[keys].astype(str).to_numpy()).all():
         raise ValueError(f"the recomputed EVA rows of {methods} do not match the base's rows")
     out.loc[at, "eva"] = new["eva"].to_numpy()
     out.loc[at, "status"] = new["status"].to_numpy()
