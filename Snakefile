@@ -21,6 +21,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from xpm.bytecode import cache_loaded_modules  # noqa: E402
+from xpm.checksums import checksum_inputs_once  # noqa: E402
 from xpm.layout import layout_errors, remove_published  # noqa: E402
 from xpm.shutdown import cancel_pending_timers, skip_final_collection_at_exit  # noqa: E402
 
@@ -28,6 +29,8 @@ cache_loaded_modules()  # this process's own imports (snakemake itself): compile
 # every run, a no-op included, exits without the interpreter's final garbage collection over the whole run's objects
 # (0.3 s; xpm.shutdown)
 skip_final_collection_at_exit()
+# a finished job's records: each input's checksum computed once, not once per output (xpm.checksums)
+checksum_inputs_once()
 
 # Refused on every run, a no-op run included: a failed build never looks like a success.
 _errors = layout_errors(Path(workflow.basedir), config)
