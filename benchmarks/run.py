@@ -19,10 +19,9 @@ Measures, each as a ratio within one run:
   Python that loads the job's script preamble and every module the job imported in the first build, traced by
   benchmarks/trace_imports, and does nothing else), the jobs shared by two cores; three rebuilds between four floor
   measurements (the machine's speed drifts), each against the mean of the floors around it, the ratio the median of
-  the three; beside it the floor whose
-  interpreters exit as the pipeline's jobs do (without the final garbage collection, xpm.shutdown); no-op rebuild
-  beside `snakemake --version`; incremental rebuild after one
-  synthetic fiscal year; the pytest suite's wall time.
+  the three; beside it the floor whose interpreters exit as the pipeline's jobs do (without the final garbage
+  collection, xpm.shutdown); no-op rebuild, each of three right after a `snakemake --version` of its own;
+  incremental rebuild after one synthetic fiscal year; the pytest suite's wall time.
 Targets are issue 16's; benchmarks/README.md records the figures.
 """
 from __future__ import annotations
@@ -53,6 +52,7 @@ from xpm.select import choose_values  # noqa: E402
 
 # `--quiet` takes any number of values: `--quiet=all` gives it exactly one, so that a target after it is a target
 SNAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet=all"]
+VERSION = [sys.executable, "-m", "snakemake", "--version"]   # Snakemake's own start
 BATCH = 1000           # companies per batch in the batched runs (xpm.batch)
 KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
 DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
@@ -155,7 +155,7 @@ def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3, traced: P
     floors = {rule: job_floor(cwd, scripts[rule], repeats, traced) for rule in counts}
     plain = sum(n * floors[rule][0] for rule, n in counts.items())
     frozen = sum(n * floors[rule][1] for rule, n in counts.items())
-    start = statistics.median(timed([sys.executable, "-m", "snakemake", "--version"], cwd) for _ in range(repeats))
+    start = statistics.median(timed(VERSION, cwd) for _ in range(repeats))
     return start + plain / 2, start + frozen / 2, start
 
 
@@ -574,7 +574,7 @@ def main() -> None:
             # each no-op right after a `snakemake --version` of its own, as the rebuilds between their floors
             versions, noops = [], []
             for _ in range(3):
-                versions.append(timed([sys.executable, "-m", "snakemake", "--version"], work))
+                versions.append(timed(VERSION, work))
                 noops.append(timed(SNAKE, work))
             noop_ratios = sorted(n / v for n, v in zip(noops, versions))
             print(f"no-op rebuild: {statistics.median(noops):.2f} s against `snakemake --version` "

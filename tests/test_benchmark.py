@@ -8,6 +8,15 @@ import pytest
 from conftest import ROOT
 
 
+@pytest.fixture
+def run(monkeypatch):
+    """benchmarks/run.py as a module."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import run
+
+    return run
+
+
 def test_benchmark_smoke_run():
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--smoke"], capture_output=True, text=True,
                        timeout=300, cwd=ROOT)
@@ -16,23 +25,17 @@ def test_benchmark_smoke_run():
     assert "library / idiom" in r.stdout and "python loop" in r.stdout
 
 
-def test_snakemake_command_of_the_benchmark_parses():
+def test_snakemake_command_of_the_benchmark_parses(run):
     """`--quiet` takes any number of values: the benchmark's command gives it one, so that a target right after it
     (as the script passes it) is a target."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import run
-
     r = subprocess.run([*run.SNAKE, "data/processed/market/cost_of_capital.csv", "-n"], capture_output=True,
                        text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
 
 
-def test_the_floor_imports_what_a_job_imported_lazy_imports_included(tmp_path):
+def test_the_floor_imports_what_a_job_imported_lazy_imports_included(tmp_path, run):
     """The tracer (benchmarks/trace_imports) records every module a job's Python imported, one imported inside a
     function included; the floor imports those; a job without a trace falls back to its module-level imports."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import run
-
     job = tmp_path / ".snakemake" / "scripts" / "tmpab12cd34.some_job.py"
     job.parent.mkdir(parents=True)
     job.write_text("import json\n\ndef main():\n    import fractions\n    return fractions.Fraction(1, 3)\n\nmain()\n")
@@ -50,12 +53,9 @@ def test_the_floor_imports_what_a_job_imported_lazy_imports_included(tmp_path):
     assert run.floor_code(script, tmp_path / "none") == "import snakemake.script; import json"
 
 
-def test_each_rebuild_is_set_against_the_floors_around_it():
+def test_each_rebuild_is_set_against_the_floors_around_it(run):
     """A machine slowing down by 10% per step: floors 5.0, 5.5, 6.0, 6.5 around rebuilds 10.5, 11.5, 12.5; each
     ratio is the rebuild over the mean of its two floors: 10.5 / 5.25, 11.5 / 5.75, 12.5 / 6.25 = 2.0 each."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import run
-
     assert run.bracketed_ratios([5.0, 5.5, 6.0, 6.5], [10.5, 11.5, 12.5]) == [2.0, 2.0, 2.0]
     with pytest.raises(ValueError, match=r"3 rebuilds need 4 floors around them, not 3"):
         run.bracketed_ratios([5.0, 5.5, 6.0], [10.5, 11.5, 12.5])

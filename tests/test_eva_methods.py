@@ -223,17 +223,19 @@ def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cf
 def test_methods_to_recompute_by_what_a_scenario_changes():
     from xpm.robustness import methods_to_recompute
 
-    base = {"eva": EVA_CFG}
-    k = ("panel", "wacc", "imp", None)
-    assert methods_to_recompute(base, k, k, EVA_CFG) == ()
-    assert methods_to_recompute(base, ("panel", "wacc", "imp", 1.1), k, EVA_CFG) == (
+    panel, wacc, imp = object(), {"beta": "configured"}, {"mode": "tiered"}
+    base = {"panel": panel, "wacc": wacc, "imp": imp, "beta": None, "eva": EVA_CFG}
+    assert methods_to_recompute(base, base) == ()
+    assert methods_to_recompute({**base, "beta": 1.1}, base) == (
         "residual_income", "simple", "stern_stewart")                     # another beta: the WACC table
-    life = {"eva": {**EVA_CFG, "stern_stewart": {"rd_life_years": 7, "excess_cash": "none"}}}
-    assert methods_to_recompute(life, k, k, EVA_CFG) == ("stern_stewart",)
-    assert methods_to_recompute(base, ("other panel", "wacc", "imp", None), k, EVA_CFG) is None
-    assert methods_to_recompute(base, ("panel", "wacc", "other imputation", None), k, EVA_CFG) is None
-    common = {"eva": {**EVA_CFG, "equity_items": ["total_assets"]}}     # read by several methods: all recomputed
-    assert methods_to_recompute(common, k, k, EVA_CFG) is None
+    assert methods_to_recompute({**base, "wacc": {"beta": "configured"}}, base) == (
+        "residual_income", "simple", "stern_stewart")                     # another WACC setting, even if equal
+    life = {**base, "eva": {**EVA_CFG, "stern_stewart": {"rd_life_years": 7, "excess_cash": "none"}}}
+    assert methods_to_recompute(life, base) == ("stern_stewart",)
+    assert methods_to_recompute({**base, "panel": object()}, base) is None
+    assert methods_to_recompute({**base, "imp": {"mode": "strict"}}, base) is None
+    common = {**base, "eva": {**EVA_CFG, "equity_items": ["total_assets"]}}   # read by several methods: all
+    assert methods_to_recompute(common, base) is None
 
 
 def test_robustness_equals_recomputing_every_scenario_in_full(built, monkeypatch):

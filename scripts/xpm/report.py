@@ -477,9 +477,14 @@ def gap_list(coverage: pd.DataFrame, statements: list[str]) -> pd.DataFrame:
     key = ["statement", "item"]
     out = pd.DataFrame(index=pd.MultiIndex.from_frame(todo[key].drop_duplicates().sort_values(key)))
     for column, status in (("missing years", "gap"), ("estimate only", "fx_estimate")):
-        years = todo[todo["status"] == status].groupby(key)["fiscal_year"].agg(_years)
-        out[column] = years.reindex(out.index).fillna("")
+        out[column] = _years_where(todo, todo["status"] == status, key, out.index)
     return out.reset_index()
+
+
+def _years_where(frame: pd.DataFrame, mask: pd.Series, key: list[str], groups: pd.MultiIndex) -> pd.Series:
+    """For each group of `groups` (by `key`), the fiscal years of its rows where `mask` holds (_years), '' where
+    there are none; grouped only over those rows."""
+    return frame[mask].groupby(key)["fiscal_year"].agg(_years).reindex(groups).fillna("")
 
 
 def fx_estimates_table(fx: pd.DataFrame) -> str:
@@ -513,10 +518,9 @@ def coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     g = m.groupby(key, sort=True)
     out = g[["ok_before", "ok", "est", "lost"]].sum().astype(int).reset_index()
     out = out.rename(columns={"ok_before": "years_before", "ok": "years_after", "est": "n_estimated", "lost": "n_lost"})
+    groups = pd.MultiIndex.from_frame(out[key])
     for flag, col in (("gained", "gained"), ("est", "estimated"), ("lost", "lost")):
-        # the years of each item where the flag holds, only for the few items where it does
-        hit = m[m[flag]].groupby(key, sort=True)["fiscal_year"].agg(_years)
-        out[col] = [hit.get((st, it), "") for st, it in zip(out["statement"], out["item"])]
+        out[col] = _years_where(m, m[flag], key, groups).to_numpy()
     return out[["statement", "item", "years_before", "years_after", "gained", "estimated", "n_estimated", "lost",
                 "n_lost"]]
 

@@ -62,14 +62,15 @@ def _eva_rows(buildup: pd.DataFrame) -> pd.DataFrame:
     return e.rename(columns={"value": "eva"})
 
 
-def methods_to_recompute(sc: dict, key: tuple, base_key: tuple, base_eva: dict) -> tuple[str, ...] | None:
-    """The EVA methods a scenario can change, against the base (xpm.eva.METHOD_READS): None (all) when it changes
-    the panel or the imputation, or an EVA setting no single method owns; otherwise the methods that read its WACC
-    table (when its WACC inputs differ) or the setting it changes. `key`: the scenario's WACC inputs."""
-    if key[0] != base_key[0] or key[2] != base_key[2]:           # another panel or imputation: everything moves
+def methods_to_recompute(sc: dict, base: dict) -> tuple[str, ...] | None:
+    """The EVA methods a scenario can change, against the base scenario (xpm.eva.METHOD_READS): None (all) when it
+    changes the panel or the imputation, or an EVA setting no single method owns; otherwise the methods that read
+    its WACC table (when its WACC inputs differ) or the setting it changes. scenarios() builds every scenario from
+    the base, so an input it does not change is the base's own object."""
+    if sc["panel"] is not base["panel"] or sc["imp"] is not base["imp"]:    # everything moves
         return None
-    changed = {k for k in set(sc["eva"]) | set(base_eva) if sc["eva"].get(k) != base_eva.get(k)}
-    if key != base_key:
+    changed = {k for k in set(sc["eva"]) | set(base["eva"]) if sc["eva"].get(k) != base["eva"].get(k)}
+    if sc["wacc"] is not base["wacc"] or sc["beta"] != base["beta"]:
         changed.add("wacc")
     owned = set().union(*METHOD_READS.values())
     if changed - owned:
@@ -97,7 +98,7 @@ def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cf
     frames = []
     waccs: dict[tuple, pd.DataFrame | ValueError] = {}
     base_rows: pd.DataFrame | None = None
-    base_key: tuple = ()
+    base_sc: dict = {}
     for sc in scenarios(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue, beta_prefix):
         # a scenario that changes only the EVA method (an R&D life) has the base's WACC inputs, the same objects
         # (scenarios builds each from the base): its WACC is the base's, computed once
@@ -112,13 +113,13 @@ def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cf
             frames.append(pd.DataFrame({"scenario": [sc["name"]], "description": [sc["description"]],
                                         "status": [str(w)]}))
             continue
-        only = None if base_rows is None else methods_to_recompute(sc, key, base_key, eva_cfg)
+        only = None if base_rows is None else methods_to_recompute(sc, base_sc)
         if only is None:
             e = _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"]))
         else:   # the other methods' EVA is the base's: they read nothing this scenario changes
             e = replace_methods(base_rows, _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"], only)), only)
         if sc["name"] == "base":
-            base_rows, base_key = e, key
+            base_rows, base_sc = e, sc
         frames.append(e.assign(scenario=sc["name"], description=sc["description"]))
     long = pd.concat(frames, ignore_index=True)
     long = long.dropna(subset=["company"])[["company", "fiscal_year", "method", "scenario", "description", "eva",
