@@ -59,3 +59,36 @@ def test_each_rebuild_is_set_against_the_floors_around_it(run):
     assert run.bracketed_ratios([5.0, 5.5, 6.0, 6.5], [10.5, 11.5, 12.5]) == [2.0, 2.0, 2.0]
     with pytest.raises(ValueError, match=r"3 rebuilds need 4 floors around them, not 3"):
         run.bracketed_ratios([5.0, 5.5, 6.0], [10.5, 11.5, 12.5])
+
+
+def test_the_floor_programs_go_longest_first_one_per_job(run):
+    """Longest processing time first, one entry per job; equal floors in the rules' name order."""
+    counts = {"validate": 3, "figures": 1, "tables": 2, "manifest": 1}
+    alone = {"validate": 0.2, "figures": 0.9, "tables": 0.5, "manifest": 0.5}
+    assert run.longest_first(counts, alone) == ["figures", "manifest", "tables", "tables", "validate", "validate",
+                                                "validate"]
+
+
+def test_the_measured_floor_runs_its_programs_two_at_a_time(tmp_path, run):
+    """Each program of a pair waits for its partner to have started: run two at a time, in the order given, all four
+    end, each once; run one at a time, the first gives up (after a second) and fails."""
+    def waits_for(me: int, partner: int, patience: float = 20) -> str:
+        return ("import pathlib, sys, time\n"
+                f"pathlib.Path('started-{me}').touch()\n"
+                f"end = time.monotonic() + {patience}\n"
+                f"while not pathlib.Path('started-{partner}').exists():\n"
+                "    if time.monotonic() > end:\n        sys.exit(1)\n    time.sleep(0.01)\n"
+                f"with open('ran.txt', 'a') as f:\n    f.write('{me}\\n')\n")
+
+    wall = run.run_at_once([waits_for(0, 1), waits_for(1, 0), waits_for(2, 3), waits_for(3, 2)], tmp_path)
+    assert sorted((tmp_path / "ran.txt").read_text().split()) == ["0", "1", "2", "3"]
+    assert 0 < wall < 20
+    with pytest.raises(subprocess.CalledProcessError):
+        run.run_at_once([waits_for(4, 5, patience=1), waits_for(5, 4)], tmp_path, workers=1)
+
+
+def test_the_two_cores_share_of_twice_one_cores_speed(run):
+    """Snakemake's start 1.0 s; the programs' serial sum 6.4 s, halved 3.2 s (ideal floor 4.2 s); run two at a
+    time they took 4.0 s (measured floor 5.0 s): the two cores gave 3.2 / 4.0 = 0.8 of twice one core's speed."""
+    f = run.Floor(start=1.0, measured=5.0, measured_frozen=4.5, ideal=4.2, ideal_frozen=3.9)
+    assert f.two_core_speed == pytest.approx(0.8, abs=1e-12)
