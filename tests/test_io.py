@@ -1,5 +1,6 @@
 """Outputs are written atomically and byte-stably."""
 import os
+from io import StringIO
 
 import pandas as pd
 import pytest
@@ -30,15 +31,34 @@ def test_tables_are_byte_stable_with_fixed_float_format(tmp_path):
     assert (tmp_path / "a.csv").read_text() == "x,k\n0.3,a\n0.3333333333,b\n205838.682,c\n,d\n"
 
 
-def test_the_paper_jobs_load_no_pandas():
-    """Reading and writing text (rules parse_paper and render_paper) does not pay for pandas' import (0.26 s); a
-    table read still gets it."""
+def test_the_paper_and_manifest_jobs_load_no_pandas():
+    """Reading and writing text (rules parse_paper, render_paper and write_manifest) does not pay for pandas' import
+    (0.26 s); a table read still gets it."""
     import subprocess
     import sys
 
-    code = ("import sys, xpm.io, xpm.render; print('pandas' in sys.modules); "
+    code = ("import sys, xpm.io, xpm.render, xpm.verify; print('pandas' in sys.modules); "
             "xpm.io.read_table(sys.argv[1]); print('pandas' in sys.modules)")
     table = io.__file__.replace("scripts/xpm/io.py", "workflow/resources/units.csv")
     out = subprocess.run([sys.executable, "-c", code, table], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(io.__file__))})
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_the_manifest_lists_each_file_by_path_with_its_sha256_and_size(tmp_path):
+    """Two files, listed out of order: the manifest sorts them by path; SHA-256 of b"a" and of b"" are the
+    published test vectors (FIPS 180-2 / NIST), sizes 1 and 0 bytes; pandas reads the text back as the same table."""
+    from xpm.verify import build_manifest, manifest_text
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "b.csv").write_bytes(b"")
+    (tmp_path / "a.md").write_bytes(b"a")
+    text = manifest_text(build_manifest(["d/b.csv", "a.md"], tmp_path))
+    assert text == ("path\tsha256\tbytes\n"
+                    "a.md\tca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\t1\n"
+                    "d/b.csv\te3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\t0\n")
+    back = pd.read_csv(StringIO(text), sep="\t")
+    assert back.to_dict("list") == {"path": ["a.md", "d/b.csv"],
+                                    "sha256": ["ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
+                                               "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+                                    "bytes": [1, 0]}
