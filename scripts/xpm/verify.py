@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # pandas is imported where a table is compared: rule write_manifest loads none
     import pandas as pd
 
 REFERENCE = "reports/reference_manifest.tsv"
