@@ -138,21 +138,22 @@ def floor_code(script: Path, traced: Path | None) -> str:
 FROZEN_EXIT = "\nimport gc; gc.freeze()"   # a floor program's end that skips the final collection, as jobs do
 
 
-def floor_env(cwd: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(cwd / "scripts")}
+def run_program(code: str, cwd: Path) -> None:
+    """One floor program: a fresh Python running `code` in `cwd`, with the project's modules importable."""
+    subprocess.run([sys.executable, "-c", code], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(cwd / "scripts")})
 
 
-def job_floor(cwd: Path, script: Path, repeats: int = 3, traced: Path | None = None) -> tuple[float, float]:
-    """Interpreter + imports of one job, run alone: a fresh Python that loads Snakemake's script preamble and the
-    modules the job imports (floor_code) and does nothing else (median of `repeats`), (as a plain Python exits, as
-    the pipeline's jobs exit: without the final garbage collection, xpm.shutdown). The two are run alternately."""
-    code = floor_code(script, traced)
+def job_floor(cwd: Path, code: str, repeats: int = 3) -> tuple[float, float]:
+    """Interpreter + imports of one job, run alone: its floor program (floor_code), which loads Snakemake's script
+    preamble and the modules the job imports and does nothing else (median of `repeats`), (as a plain Python
+    exits, as the pipeline's jobs exit: without the final garbage collection, xpm.shutdown). The two are run
+    alternately."""
     ts: dict[str, list[float]] = {"plain": [], "frozen": []}
     for _ in range(repeats):
         for kind, tail in (("plain", ""), ("frozen", FROZEN_EXIT)):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code + tail], cwd=cwd, check=True, capture_output=True,
-                           env=floor_env(cwd))
+            run_program(code + tail, cwd)
             ts[kind].append(time.perf_counter() - t)
     return statistics.median(ts["plain"]), statistics.median(ts["frozen"])
 
@@ -166,12 +167,9 @@ def longest_first(counts: dict[str, int], alone: dict[str, float]) -> list[str]:
 def run_at_once(programs: list[str], cwd: Path, workers: int = 2) -> float:
     """Wall time of running every Python program in `programs`, `workers` at a time, in the order given: each
     worker starts the next program as soon as its last one ends, as Snakemake starts jobs on free cores."""
-    def one(code: str) -> None:
-        subprocess.run([sys.executable, "-c", code], cwd=cwd, check=True, capture_output=True, env=floor_env(cwd))
-
     t = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(one, programs))
+        list(pool.map(lambda code: run_program(code, cwd), programs))
     return time.perf_counter() - t
 
 
@@ -199,10 +197,10 @@ def rebuild_floor(cwd: Path, counts: dict[str, int], repeats: int = 3, traced: P
     workers (longest_first) and gives the ideal floor; then all of them run two at a time, as the rebuild's jobs
     run."""
     scripts = rule_scripts(cwd)
-    alone = {rule: job_floor(cwd, scripts[rule], repeats, traced) for rule in counts}
+    codes = {rule: floor_code(scripts[rule], traced) for rule in counts}
+    alone = {rule: job_floor(cwd, codes[rule], repeats) for rule in counts}
     start = statistics.median(timed(VERSION, cwd) for _ in range(repeats))
     order = longest_first(counts, {rule: plain for rule, (plain, _) in alone.items()})
-    codes = {rule: floor_code(scripts[rule], traced) for rule in counts}
     return Floor(start=start,
                  measured=start + run_at_once([codes[rule] for rule in order], cwd),
                  measured_frozen=start + run_at_once([codes[rule] + FROZEN_EXIT for rule in order], cwd),
