@@ -13,14 +13,14 @@ Measures, each as a ratio within one run:
   and again from the long panel with each way's reshaping timed;
 - the whole library (value choice, identities, ratios, WACC, EVA; no Snakemake) on synthetic panels of 100, 1,000
   and 10,000 companies x 10 years in one run, and of 1,000, 10,000 and 100,000 companies a batch of companies at a
-  time (xpm.batch): time, peak RSS against the input's size in memory, time per stage, log-log slope; and
+  time (corpfin.batch): time, peak RSS against the input's size in memory, time per stage, log-log slope; and
   against a per-company loop;
 - full rebuild against its two-core floor: Snakemake's own start plus every job's interpreter and imports (a
   Python that loads the job's script preamble and every module the job imported in the first build, traced by
   benchmarks/trace_imports, and does nothing else), run two at a time, as the rebuild runs its jobs on two cores;
   three rebuilds between four floor measurements (the machine's speed drifts), each against the mean of the floors
   around it, the ratio the median of the three; beside it the floor whose interpreters exit as the pipeline's jobs
-  do (without the final garbage collection, xpm.shutdown), and both computed for ideal cores (each job's floor
+  do (without the final garbage collection, corpfin.shutdown), and both computed for ideal cores (each job's floor
   timed alone, the sum halved), with the share of twice one core's speed the two cores gave; no-op rebuild, each
   of three right after a `snakemake --version` of its own; incremental rebuild after one synthetic fiscal year; the
   pytest suite's wall time.
@@ -49,15 +49,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pipeline import copy_repo, with_sitecustomize  # noqa: E402
-from xpm.eva import compute_eva, compute_wacc  # noqa: E402
-from xpm.identities import check_identities  # noqa: E402
-from xpm.ratios import compute_ratios  # noqa: E402
-from xpm.select import choose_values  # noqa: E402
+from corpfin.eva import compute_eva, compute_wacc  # noqa: E402
+from corpfin.identities import check_identities  # noqa: E402
+from corpfin.ratios import compute_ratios  # noqa: E402
+from corpfin.select import choose_values  # noqa: E402
 
 # `--quiet` takes any number of values: `--quiet=all` gives it exactly one, so that a target after it is a target
 SNAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet=all"]
 VERSION = [sys.executable, "-m", "snakemake", "--version"]   # Snakemake's own start
-BATCH = 1000           # companies per batch in the batched runs (xpm.batch)
+BATCH = 1000           # companies per batch in the batched runs (corpfin.batch)
 KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
 DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]
 ITEMS = ["revenue", "cost_of_sales", "gross_profit", "operating_profit", "profit_before_tax", "income_tax_expense",
@@ -119,7 +119,7 @@ TRACER = ROOT / "benchmarks" / "trace_imports"   # its sitecustomize.py lists th
 
 def traced_env(folder: Path) -> dict:
     """The environment of a build whose jobs write the modules they imported to `folder` (trace_imports)."""
-    return with_sitecustomize(TRACER, XPM_TRACE_IMPORTS=str(folder))
+    return with_sitecustomize(TRACER, CORPFIN_TRACE_IMPORTS=str(folder))
 
 
 def floor_code(script: Path, traced: Path | None) -> str:
@@ -147,7 +147,7 @@ def run_program(code: str, cwd: Path) -> None:
 def job_floor(cwd: Path, code: str, repeats: int = 3) -> tuple[float, float]:
     """Interpreter + imports of one job, run alone: its floor program (floor_code), which loads Snakemake's script
     preamble and the modules the job imports and does nothing else (median of `repeats`), (as a plain Python
-    exits, as the pipeline's jobs exit: without the final garbage collection, xpm.shutdown). The two are run
+    exits, as the pipeline's jobs exit: without the final garbage collection, corpfin.shutdown). The two are run
     alternately."""
     ts: dict[str, list[float]] = {"plain": [], "frozen": []}
     for _ in range(repeats):
@@ -228,8 +228,8 @@ def to_wide(panel: pd.DataFrame) -> pd.DataFrame:
 
 def ratios_library(w: pd.DataFrame) -> pd.DataFrame:
     """The library on statements in columns: its `Wide` (values, reasons, estimate flags), then the ten ratios."""
-    from xpm import ratios as R
-    from xpm.quantity import Wide
+    from corpfin import ratios as R
+    from corpfin.quantity import Wide
 
     wide = Wide.from_frame(w)
     return pd.DataFrame({n: getattr(R, n)(wide).clean().v for n in RATIO_NAMES})
@@ -237,8 +237,8 @@ def ratios_library(w: pd.DataFrame) -> pd.DataFrame:
 
 def ratios_library_long(panel: pd.DataFrame) -> pd.DataFrame:
     """The library from the long panel, as the pipeline calls it (its own unstack inside)."""
-    from xpm import ratios as R
-    from xpm.quantity import Wide
+    from corpfin import ratios as R
+    from corpfin.quantity import Wide
 
     wide = Wide(panel)
     return pd.DataFrame({n: getattr(R, n)(wide).clean().v for n in RATIO_NAMES})
@@ -507,9 +507,9 @@ def library(evidence: pd.DataFrame, market: pd.DataFrame, cfg: dict, stages: dic
 
 def library_in_batches(evidence: pd.DataFrame, market: pd.DataFrame, cfg: dict, companies_per_batch: int,
                        folder: Path, stages: dict) -> tuple[int, int]:
-    """The whole library a batch of companies at a time (xpm.batch), each batch's seven outputs written to
+    """The whole library a batch of companies at a time (corpfin.batch), each batch's seven outputs written to
     `folder` as pickles (as the workflow's shards write theirs); returns (batches, rows written)."""
-    from xpm.batch import run_in_batches
+    from corpfin.batch import run_in_batches
 
     rows = [0]
 
@@ -621,7 +621,7 @@ def main() -> None:
                   f"jobs; two-core floor {floor:.1f} s (Snakemake's start {start:.2f} s + every job's interpreter and "
                   f"the modules it imports, run two at a time on this machine's two cores); ratio {listed(ratios)}; "
                   "target <= 2")
-            # the pipeline's jobs skip the interpreter's final garbage collection (xpm.shutdown), which a plain
+            # the pipeline's jobs skip the interpreter's final garbage collection (corpfin.shutdown), which a plain
             # Python pays: the floor whose interpreters exit as the jobs do, beside it
             print(f"  against the floor whose interpreters also skip the final garbage collection, as the jobs do: "
                   f"{frozen:.1f} s; ratio {listed(frozen_ratios)}")
@@ -681,7 +681,7 @@ def main() -> None:
     for n in ((1000, 10000) if a.quick else (1000, 10000, 100000)):
         dt, peak, size, stages = run_library(n, BATCH)
         batched[n] = dt
-        print(f"library, {n:>6} companies x 10 years, batches of {BATCH:,} companies (xpm.batch, outputs written "
+        print(f"library, {n:>6} companies x 10 years, batches of {BATCH:,} companies (corpfin.batch, outputs written "
               f"as pickles): {dt:7.2f} s, peak RSS {peak:,.0f} MiB = {peak / size:.1f}x the input's {size:,.0f} MiB "
               f"(targets: <= 3x; 100,000 companies within 8 GB = {8e9 / 2**20:,.0f} MiB); stages: {stages}")
     print(f"linearity in batches: log-log slope {slope(batched):.2f} (1.00 = linear)")

@@ -1,9 +1,9 @@
 """Entry script of rule audit_claims: the case studies' quantitative claims against our values."""
 import pandas as pd
 
-from xpm.claims import audit_claims, check_claim_keys
-from xpm.errors import InputError
-from xpm.io import read_table, setup_logging, write_table
+from corpfin.claims import audit_claims, check_claim_keys
+from corpfin.errors import InputError
+from corpfin.io import read_table, setup_logging, write_table
 
 
 def main(smk) -> None:

@@ -1,7 +1,7 @@
 """Entry script of rule check_identities: the panel's accounting identities; any violation fails the build."""
-from xpm.errors import IdentityError
-from xpm.identities import check_identities, raise_on_violations
-from xpm.io import read_table, setup_logging, write_table
+from corpfin.errors import IdentityError
+from corpfin.identities import check_identities, raise_on_violations
+from corpfin.io import read_table, setup_logging, write_table
 
 
 def main(smk) -> None:

@@ -1,10 +1,10 @@
 """Entry script of rule clean_market_data: market data and cost-of-capital inputs -> numeric table."""
 import pandas as pd
 
-from xpm.errors import InputError
-from xpm.fx import fx_check
-from xpm.io import setup_logging, write_table
-from xpm.market import clean_market_data, derive_market, settle_conflicts
+from corpfin.errors import InputError
+from corpfin.fx import fx_check
+from corpfin.io import setup_logging, write_table
+from corpfin.market import clean_market_data, derive_market, settle_conflicts
 
 
 def main(smk) -> None:

@@ -3,13 +3,13 @@ import os
 
 import pandas as pd
 
-from xpm.coverage import coverage_table
-from xpm.derive import panel_in_mode, validate_imputation
-from xpm.errors import ConfigError, InputError
-from xpm.plausibility import check_bounds, check_full_years, check_source_ids, read_waivers
-from xpm.estimates import add_estimates, fx_estimate_table, is_estimate
-from xpm.io import read_reference, read_table, read_text, setup_logging, write_table
-from xpm.select import choose_values
+from corpfin.coverage import coverage_table
+from corpfin.derive import panel_in_mode, validate_imputation
+from corpfin.errors import ConfigError, InputError
+from corpfin.plausibility import check_bounds, check_full_years, check_source_ids, read_waivers
+from corpfin.estimates import add_estimates, fx_estimate_table, is_estimate
+from corpfin.io import read_reference, read_table, read_text, setup_logging, write_table
+from corpfin.select import choose_values
 
 TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str, "doc_period_end": str,
                 "doc_type": str, "currency": str, "source_id": str}

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from xpm.eva import METHODS, compute_eva, eva_summary, market_value_added, sensitivity
-from xpm.io import read_table, setup_logging, write_bytes, write_table
+from corpfin.eva import METHODS, compute_eva, eva_summary, market_value_added, sensitivity
+from corpfin.io import read_table, setup_logging, write_bytes, write_table
 
 
 def main(smk) -> None:

@@ -1,6 +1,6 @@
 """Entry script of rule compute_ratios: cleaned panel -> tidy ratio table."""
-from xpm.io import read_table, setup_logging, write_table
-from xpm.ratios import compute_ratios
+from corpfin.io import read_table, setup_logging, write_table
+from corpfin.ratios import compute_ratios
 
 
 def main(smk) -> None:

@@ -1,6 +1,6 @@
 """Entry script of rule compute_wacc: CAPM WACC per company-year with the source of every input."""
-from xpm.eva import compute_wacc
-from xpm.io import read_table, setup_logging, write_table
+from corpfin.eva import compute_wacc
+from corpfin.io import read_table, setup_logging, write_table
 
 
 def main(smk) -> None:

@@ -1,12 +1,12 @@
 """Entry script of rule eva_scenarios: every EVA method and year recomputed under each alternative method choice.
 
-The scenarios (xpm.robustness) need the cleaned panel and the market data only, not the configured WACC: they
+The scenarios (corpfin.robustness) need the cleaned panel and the market data only, not the configured WACC: they
 run beside the identity checks, the WACC and the base EVA instead of after them. Rule compute_eva publishes the
 two tables with the other EVA tables (data/processed/{company}/eva_robustness.csv and
 eva_robustness_scenarios.csv), byte for byte.
 """
-from xpm.io import read_reference, read_table, setup_logging, write_table
-from xpm.robustness import robustness
+from corpfin.io import read_reference, read_table, setup_logging, write_table
+from corpfin.robustness import robustness
 
 
 def main(smk) -> None:

@@ -1,17 +1,12 @@
 """Entry script of rule make_figures: the paper's figures (PNG)."""
-import gc
-
-from xpm import figures as F
-from xpm.io import read_table, setup_logging
-from xpm.report import vocabulary
-from xpm.series import series_from
+from corpfin import figures as F
+from corpfin.io import read_table, setup_logging
+from corpfin.report import vocabulary
+from corpfin.series import series_from
 
 
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
-    # the job draws five figures and exits: Matplotlib's reference cycles (figure, axes, artists) are left to the
-    # exit instead of being searched for while drawing (a tenth of the job; 6 MB more at the peak)
-    gc.disable()
     years = list(smk.params.years)
     panel, ratios, buildup, trends = (read_table(smk.input.panel), read_table(smk.input.ratios),
                                       read_table(smk.input.buildup), read_table(smk.input.trends))

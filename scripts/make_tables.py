@@ -3,10 +3,10 @@ import hashlib
 
 import pandas as pd
 
-from xpm import narrative as N
-from xpm import provenance as P
-from xpm import report as R
-from xpm.io import read_table, setup_logging, write_text, write_yaml
+from corpfin import narrative as N
+from corpfin import provenance as P
+from corpfin import report as R
+from corpfin.io import read_table, setup_logging, write_text, write_yaml
 
 
 def sha256_of(path: str) -> str:
@@ -98,7 +98,7 @@ def main(smk) -> None:
     v.update(R.mva_variables(mva))
     v.update(R.robustness_variables(robust, method))
     v["abstract"] = R.abstract_md(ratios, trends, summary, robust, claims, cov, method, n_raw, smk.params.company_name)
-    # values are data: in the reader's words, then written as literal Markdown text (xpm.report.md_text), never as
+    # values are data: in the reader's words, then written as literal Markdown text (corpfin.report.md_text), never as
     # markup or shortcodes
     write_yaml({k: R.md_text(R.humanize(str(x), vocab, escape=False)) for k, x in v.items()}, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from xpm.io import read_text, setup_logging, write_text
-from xpm.render import (TYPST_WRITER, image_targets, load_tree, paper_markdown, retarget, run_pandoc, stand_ins,
+from corpfin.io import read_text, setup_logging, write_text
+from corpfin.render import (TYPST_WRITER, image_targets, load_tree, paper_markdown, retarget, run_pandoc, stand_ins,
                         stash_titles, strip_caption_numbers, typst_document)
 
 

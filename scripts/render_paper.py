@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pypandoc
 
-from xpm.io import read_text, setup_logging, write_bytes, write_text
-from xpm.render import WRITER, data_uri, figure_paths, put_images, run_pandoc, stand_ins
+from corpfin.io import read_text, setup_logging, write_bytes, write_text
+from corpfin.render import WRITER, data_uri, figure_paths, put_images, run_pandoc, stand_ins
 
 # Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel; found without importing the
 # package (which imports matplotlib: half a second for a file path)
@@ -31,7 +31,7 @@ def render_fallback(tree: Path, targets: Path, typst_doc: Path, out: Path, docx:
     its command line): the declared figures are put in the tree as data URIs and the stylesheet inlined before
     pandoc sees the document. The PDF is set in a temporary folder holding only the Typst document and the declared
     figures; with two threads, beside the HTML and the DOCX. Every pandoc call has SOURCE_DATE_EPOCH=0
-    (xpm.render.run_pandoc): the DOCX timestamps are fixed, so two clean builds give identical bytes."""
+    (corpfin.render.run_pandoc): the DOCX timestamps are fixed, so two clean builds give identical bytes."""
     base = out.parent
     images = {f.relative_to(base).as_posix(): f.read_bytes() for f in figures}
     paths = figure_paths(json.loads(read_text(targets)), images)
@@ -54,7 +54,7 @@ def render_fallback(tree: Path, targets: Path, typst_doc: Path, out: Path, docx:
 
 
 def typst_pdf(document: str, images: dict[str, bytes], work: Path) -> bytes:
-    """The Typst document (xpm.render.typst_document) -> PDF bytes. Only the declared figures are copied beside
+    """The Typst document (corpfin.render.typst_document) -> PDF bytes. Only the declared figures are copied beside
     the document (typst's root, so that any other path could not be read), the creation timestamp is fixed
     (byte-identical rebuilds), and the one font added to Typst's own is Noto Sans CJK SC: no system font is read,
     so every machine sets the same PDF."""
@@ -84,7 +84,7 @@ def render_quarto(qmd: Path, out: Path, docx: Path, pdf: Path) -> None:
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
     qmd, out = Path(smk.input.qmd), Path(smk.output.html)
-    want = os.environ.get("XPM_RENDERER", smk.params.renderer)
+    want = os.environ.get("CORPFIN_RENDERER", smk.params.renderer)
     if want in ("auto", "quarto") and shutil.which("quarto"):
         log.info("renderer: quarto (%s)", shutil.which("quarto"))
         render_quarto(qmd, out, Path(smk.output.docx), Path(smk.output.pdf))

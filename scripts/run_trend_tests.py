@@ -1,14 +1,9 @@
 """Entry script of rule run_trend_tests: configured series -> one tidy table of trend tests."""
-import gc
-
-from xpm.io import read_table, setup_logging, write_table
-from xpm.trends import run_trend_tests, series_from
+from corpfin.io import read_table, setup_logging, write_table
+from corpfin.trends import run_trend_tests, series_from
 
 
 def main(smk) -> None:
-    # statsmodels' Holm adjustment calls gc.collect(), a full collection over every object the imports made
-    # (0.07 s each time): frozen, they are left out of it (they live as long as the job anyway)
-    gc.freeze()
     log = setup_logging(smk.log[0])
     cfg = dict(smk.params.trends)
     tables = {"panel": read_table(smk.input.panel), "ratios": read_table(smk.input.ratios), "eva": read_table(smk.input.eva)}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from xpm.errors import InputError
-from xpm.extract import decode, validate_extract
-from xpm.io import read_reference, setup_logging, write_table
+from corpfin.errors import InputError
+from corpfin.extract import decode, validate_extract
+from corpfin.io import read_reference, setup_logging, write_table
 
 
 def main(smk) -> None:

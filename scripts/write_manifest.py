@@ -1,8 +1,8 @@
 """Entry script of rule write_manifest: SHA-256 of every processed table, paper table and _variables.yml."""
 from pathlib import Path
 
-from xpm.io import setup_logging, write_text
-from xpm.verify import build_manifest, manifest_text
+from corpfin.io import setup_logging, write_text
+from corpfin.verify import build_manifest, manifest_text
 
 
 def main(smk) -> None:

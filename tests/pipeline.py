@@ -1,4 +1,5 @@
 """Helpers to run the Snakemake pipeline in a temporary copy of the repository."""
+import functools
 import os
 import shutil
 import subprocess
@@ -6,7 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["Snakefile", "workflow", "scripts", "data/raw", "data/reference", "reports", "pyproject.toml", "uv.lock"]
+COPY = ["Snakefile", "workflow", "profiles", "scripts", "data/raw", "data/reference", "reports", "pyproject.toml",
+        "uv.lock"]
 
 
 def copy_repo(dest: Path) -> Path:
@@ -39,7 +41,18 @@ def no_network_env() -> dict:
     return with_sitecustomize(NONET)
 
 
+@functools.cache
+def without_network() -> list[str]:
+    """The command prefix that runs a program in a new network namespace with no interface but loopback
+    (`unshare -n`, or `unshare -rn` for a user who is not root); [] where neither is allowed, in which case
+    no_network_env's sitecustomize blocks Python's sockets instead."""
+    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
+        if shutil.which("unshare") and subprocess.run(prefix + ["true"], capture_output=True).returncode == 0:
+            return prefix
+    return []
+
+
 def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    """Run Snakemake in `workdir` with every network connection blocked (the pipeline never needs one)."""
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir,
-                          capture_output=True, text=True, timeout=timeout, env=no_network_env())
+    """Run Snakemake in `workdir` with the network removed (the pipeline never needs one)."""
+    return subprocess.run(without_network() + [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                          cwd=workdir, capture_output=True, text=True, timeout=timeout, env=no_network_env())

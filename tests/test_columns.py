@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xpm.market import select_from
-from xpm.quantity import REASONS, Q, Wide, level_categorical
-from xpm.select import _in_order, combined_rank, key_codes, sort_rows, text_rank
+from corpfin.market import select_from
+from corpfin.quantity import REASONS, Q, Wide, level_categorical
+from corpfin.select import _in_order, combined_rank, key_codes, sort_rows, text_rank
 
 
 def test_text_rank_orders_text_and_categoricals_alike_with_missing_last():

@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xpm.errors import IdentityError
-from xpm.estimates import add_estimates, fx_estimate_table
-from xpm.identities import check_identities, raise_on_violations
-from xpm.quantity import Wide
+from corpfin.errors import IdentityError
+from corpfin.estimates import add_estimates, fx_estimate_table
+from corpfin.identities import check_identities, raise_on_violations
+from corpfin.quantity import Wide
 
 CFG = {"enabled": True, "from_currency": "HKD", "yearend_rate_items": ["fx"], "average_rate_items": ["fx_avg"],
        "flow_items": [], "per": 100, "items": ["total_equity",

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from test_ratios_eva import EVA_CFG, MARKET, WACC_CFG, make_panel
-from xpm.eva import compute_eva, compute_wacc, eva_summary, market_value_added, shifted_evas
+from corpfin.eva import compute_eva, compute_wacc, eva_summary, market_value_added, shifted_evas
 
 P3 = make_panel({
     2019: {"total_equity": 300.0, "total_borrowings": 100.0, "total_liabilities": 500.0, "total_assets": 800.0},
@@ -183,7 +183,7 @@ def test_shifted_eva_moves_only_the_capital_charge():
     assert all(e["method"].tolist() == ["simple"] and e["line"].tolist() == ["eva"] for e in out)
 
 
-# --- robustness recomputes only the methods a scenario can change (xpm.eva.METHOD_READS) -------------------------
+# --- robustness recomputes only the methods a scenario can change (corpfin.eva.METHOD_READS) -------------------------
 def _by_method(b: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Each method's rows, text columns as text (a categorical's categories are those of all four methods)."""
     b = b.drop(columns=["formula"])
@@ -196,9 +196,9 @@ def _by_method(b: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ("cfg", "stern_stewart"), ("cfg", "sasac"), ("cfg", "residual_income"),
 ])
 def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cfg_key):
-    """Each claim of xpm.eva.METHOD_READS: a method that does not read the WACC table or a method's own settings
+    """Each claim of corpfin.eva.METHOD_READS: a method that does not read the WACC table or a method's own settings
     gives the same rows, line for line, when they change; and the change moves a method that reads it."""
-    from xpm.eva import METHOD_READS
+    from corpfin.eva import METHOD_READS
 
     w = compute_wacc(P3, MKT, WCFG)
     cfg = EVA_CFG
@@ -221,7 +221,7 @@ def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cf
 
 
 def test_methods_to_recompute_by_what_a_scenario_changes():
-    from xpm.robustness import methods_to_recompute
+    from corpfin.robustness import methods_to_recompute
 
     panel, wacc, imp = object(), {"beta": "configured"}, {"mode": "tiered"}
     base = {"panel": panel, "wacc": wacc, "imp": imp, "beta": None, "eva": EVA_CFG}
@@ -243,8 +243,8 @@ def test_robustness_equals_recomputing_every_scenario_in_full(built, monkeypatch
     byte for byte, as with all four recomputed under every scenario."""
     import yaml
 
-    from xpm import robustness as R
-    from xpm.io import read_reference, read_table
+    from corpfin import robustness as R
+    from corpfin.io import read_reference, read_table
 
     cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())
     args = (read_table(built / "data/processed/xiaomi/panel.csv"),

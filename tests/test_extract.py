@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from conftest import FIG_HEADER, SRC_HEADER, src_row
-from xpm.errors import InputError
-from xpm.extract import validate_extract
+from corpfin.errors import InputError
+from corpfin.extract import validate_extract
 
 
 def run(fig_rows, src_rows=None, *, year=2019, first=2015, catalogue=None, units=None, fig_text=None, src_text=None):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pipeline import copy_repo, no_network_env, snakemake
+from pipeline import ROOT, copy_repo, no_network_env, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -179,7 +179,7 @@ def test_bad_input_fails_on_every_run_and_leaves_no_current_looking_output(good,
         assert re.search(pattern, out), f"run {attempt} of {name}: message not found:\n{out[-3000:]}"
         for f in ("reports/paper.html", "reports/paper.docx", "reports/manifest.tsv"):
             assert not (work / f).exists(), f"{f} survived run {attempt} of {name}"
-    v = subprocess.run([sys.executable, "-m", "xpm.verify", "--root", str(work)], capture_output=True, text=True,
+    v = subprocess.run([sys.executable, str(ROOT / "tools/verify.py"), "--root", str(work)], capture_output=True, text=True,
                        cwd=work)
     assert v.returncode != 0
 

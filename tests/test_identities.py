@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from xpm.errors import IdentityError
-from xpm.identities import check_identities, raise_on_violations
+from corpfin.errors import IdentityError
+from corpfin.identities import check_identities, raise_on_violations
 
 IDS = [
     {"name": "gross_profit", "terms": {"revenue": 1, "cost_of_sales": -1}, "equals": "gross_profit"},

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from xpm.derive import derive_from_identities, validate_imputation
-from xpm.errors import ConfigError
-from xpm.fx import average_rates, read_ecb, yearend_rates
-from xpm.market import derive_market, select_by_vintage, settle_conflicts
-from xpm.quantity import Wide
+from corpfin.derive import derive_from_identities, validate_imputation
+from corpfin.errors import ConfigError
+from corpfin.fx import average_rates, read_ecb, yearend_rates
+from corpfin.market import derive_market, select_by_vintage, settle_conflicts
+from corpfin.quantity import Wide
 
 # Company-printed full-year ratios (growth and margins printed beside the figures), each with the ledger row whose
 # verbatim quote prints it: (ratio, fiscal year, printed value, decimals, ledger row).
@@ -34,14 +34,17 @@ PRINTED = [
 ]
 
 
-def ledger():
-    return {r["row_id"]: r for r in csv.DictReader(open(ROOT.parent / "shared/sources/xiaomi_ledger.csv",
-                                                        encoding="utf-8"))}
+def raw_sources():
+    """Every source row of the raw extracts, by source id (the quote copied verbatim from the source ledger)."""
+    rows = {}
+    for f in sorted((ROOT / "data/raw/xiaomi").glob("*/sources.csv")):
+        rows.update({r["source_id"]: r for r in csv.DictReader(open(f, encoding="utf-8"))})
+    return rows
 
 
 @pytest.mark.parametrize("ratio,year,printed,decimals,row", PRINTED)
 def test_printed_ratio_is_in_its_quote(ratio, year, printed, decimals, row):
-    quote = ledger()[row]["evidence"].replace("﹒", ".")
+    quote = raw_sources()[row]["evidence"].replace("﹒", ".")
     text = f"{abs(printed):.{decimals}f}"
     assert text in quote, (row, text, quote)
 
@@ -69,7 +72,7 @@ def test_precise_printings_win_in_the_real_panel(built):
 
 
 def test_additions_2_rows_are_in_the_raw_data_with_provenance():
-    rows = {r["row_id"]: r for r in csv.DictReader(open(ROOT.parent / "shared/sources/xiaomi_ledger_additions_2.csv",
+    rows = {r["row_id"]: r for r in csv.DictReader(open(ROOT / "data/sources/xiaomi_ledger_additions_2.csv",
                                                         encoding="utf-8"))}
     seen = set()
     for f in (ROOT / "data/raw/xiaomi").glob("*/sources.csv"):
@@ -284,7 +287,7 @@ def test_strict_mode_reproduces_the_gaps_without_imputation(tmp_path):
 
 
 def test_numbers_print_rounded_half_up_like_a_printed_figure():
-    from xpm.report import num
+    from corpfin.report import num
 
     assert num(365906.35, 1) == "365,906.4"     # the company prints 365,906.4; a float rounds it to .3
     assert num(2.5, 0) == "3" and num(-2.5, 0) == "-3" and num(1234.5678, 2, thousands=False) == "1234.57"
@@ -309,7 +312,7 @@ def test_every_tier_has_its_mark_in_the_tables_that_use_it(built):
 
 
 def test_a_market_derivation_naming_an_unknown_item_is_refused():
-    from xpm.errors import ConfigError
+    from corpfin.errors import ConfigError
 
     m = mkt([("C0084", "cn_10y_govt_yield_latest_dec2024_proxy", 2024, 1.738, 3)])
     with pytest.raises(ConfigError, match=r"imputation.market_derivations\[0\].terms\[0\].item: unknown item "

@@ -5,7 +5,7 @@ from io import StringIO
 import pandas as pd
 import pytest
 
-from xpm import io
+from corpfin import io
 
 
 def test_failed_write_leaves_the_previous_good_output_and_no_temp_file(tmp_path, monkeypatch):
@@ -37,9 +37,9 @@ def test_the_paper_and_manifest_jobs_load_no_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, xpm.io, xpm.render, xpm.verify; print('pandas' in sys.modules); "
-            "xpm.io.read_table(sys.argv[1]); print('pandas' in sys.modules)")
-    table = io.__file__.replace("scripts/xpm/io.py", "workflow/resources/units.csv")
+    code = ("import sys, corpfin.io, corpfin.render, corpfin.verify; print('pandas' in sys.modules); "
+            "corpfin.io.read_table(sys.argv[1]); print('pandas' in sys.modules)")
+    table = io.__file__.replace("scripts/corpfin/io.py", "workflow/resources/units.csv")
     out = subprocess.run([sys.executable, "-c", code, table], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(io.__file__))})
     assert out.stdout.split() == ["False", "True"]
@@ -48,7 +48,7 @@ def test_the_paper_and_manifest_jobs_load_no_pandas():
 def test_the_manifest_lists_each_file_by_path_with_its_sha256_and_size(tmp_path):
     """Two files, listed out of order: the manifest sorts them by path; SHA-256 of b"a" and of b"" are the
     published test vectors (FIPS 180-2 / NIST), sizes 1 and 0 bytes; pandas reads the text back as the same table."""
-    from xpm.verify import build_manifest, manifest_text
+    from corpfin.verify import build_manifest, manifest_text
 
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "b.csv").write_bytes(b"")

@@ -7,10 +7,10 @@ import pypandoc
 import pytest
 import yaml
 
-from xpm import narrative as N
-from xpm import provenance as P
-from xpm.render import config_keys, main_text, reader_violations
-from xpm.report import formula_text, humanize, vocabulary, with_title
+from corpfin import narrative as N
+from corpfin import provenance as P
+from corpfin.render import config_keys, main_text, reader_violations
+from corpfin.report import formula_text, humanize, vocabulary, with_title
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,7 @@ def test_pdf_has_the_paper_with_chinese_glyphs_and_unbroken_tables(built):
 
 
 def test_a_findings_id_that_is_not_an_audited_claim_is_refused():
-    from xpm.errors import ConfigError
+    from corpfin.errors import ConfigError
 
     claims = pd.DataFrame({"claim_id": ["S1-01", "S2-01"]})
     N.check_findings({"eva": ["S1-01"], "performance": ["S2-01"]}, claims)
@@ -196,7 +196,7 @@ def test_a_findings_id_that_is_not_an_audited_claim_is_refused():
 
 
 def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gaps():
-    from xpm.report import gap_list
+    from corpfin.report import gap_list
 
     cov = pd.DataFrame({"statement": ["income", "income", "income", "balance", "balance", "cash"],
                         "item": ["revenue", "revenue", "revenue", "inventories", "inventories", "cfo"],
@@ -211,7 +211,7 @@ def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gap
 
 
 def test_coverage_change_counts_and_lists_the_years_each_item_gained_was_estimated_or_lost():
-    from xpm.report import coverage_change
+    from corpfin.report import coverage_change
 
     before = pd.DataFrame({"statement": ["income"] * 4 + ["balance"] * 2,
                            "item": ["revenue", "revenue", "rd", "rd", "inventories", "inventories"],

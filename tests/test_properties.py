@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIG_HEADER, SRC_HEADER, src_row
-from xpm.errors import InputError
-from xpm.extract import validate_extract
-from xpm.identities import check_identities
-from xpm.ratios import compute_ratios
-from xpm.units import parse_number
+from corpfin.errors import InputError
+from corpfin.extract import validate_extract
+from corpfin.identities import check_identities
+from corpfin.ratios import compute_ratios
+from corpfin.units import parse_number
 
 ITEMS = ["revenue", "cost_of_sales", "gross_profit", "operating_profit", "profit_before_tax", "income_tax_expense",
          "profit_for_year", "total_assets", "total_liabilities", "total_equity", "current_assets",

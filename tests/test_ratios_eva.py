@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xpm.eva import compute_eva, compute_wacc, eva_summary, rd_capitalisation
-from xpm.quantity import Wide
-from xpm.ratios import compute_ratios
+from corpfin.eva import compute_eva, compute_wacc, eva_summary, rd_capitalisation
+from corpfin.quantity import Wide
+from corpfin.ratios import compute_ratios
 
 
 def make_panel(values: dict[int, dict[str, float]]) -> pd.DataFrame:

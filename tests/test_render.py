@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from xpm.render import lookup, paper_markdown
+from corpfin.render import lookup, paper_markdown
 
 FILES = {"tables/t.md": "Source: rule `x`.\n\n|a|b|\n|-|-|\n|1|2|\n", "nested.md": "{{< include tables/t.md >}}"}
 
@@ -56,7 +56,7 @@ def parse(md: str) -> str:
 
 
 def test_stripping_caption_numbers_equals_parsing_unnumbered_captions():
-    from xpm.render import load_tree, strip_caption_numbers
+    from corpfin.render import load_tree, strip_caption_numbers
 
     numbered, labels = paper_markdown(PAPER, {}, FILES.__getitem__)
     assert labels == {"tbl-a": "Table 1", "fig-x": "Figure 1"}
@@ -68,7 +68,7 @@ def test_stripping_caption_numbers_equals_parsing_unnumbered_captions():
 
 
 def test_a_caption_without_its_number_raises():
-    from xpm.render import load_tree, strip_caption_numbers
+    from corpfin.render import load_tree, strip_caption_numbers
 
     unnumbered, labels = paper_markdown(PAPER, {}, FILES.__getitem__, caption_numbers=False)
     _, nodes = load_tree(parse(unnumbered))
@@ -77,7 +77,7 @@ def test_a_caption_without_its_number_raises():
 
 
 def test_images_are_declared_figures_and_stand_ins_are_put_back_once():
-    from xpm.render import data_uri, figure_paths, image_targets, load_tree, put_images, retarget, stand_ins
+    from corpfin.render import data_uri, figure_paths, image_targets, load_tree, put_images, retarget, stand_ins
 
     _, nodes = load_tree(parse("![a](figures/x.png)\n\n![b](https://example.org/y.png)\n"))
     paths = image_targets(nodes["Image"])
@@ -103,7 +103,7 @@ def test_the_docx_tree_made_by_text_equals_the_tree_retargeted():
     as pointing its images to them."""
     import json
 
-    from xpm.render import data_uri, image_targets, load_tree, put_images, retarget, stand_ins
+    from corpfin.render import data_uri, image_targets, load_tree, put_images, retarget, stand_ins
 
     doc, nodes = load_tree(parse("![a](figures/x.png)\n\nText with 收入.\n\n![b](figures/y.png)\n"))
     paths = image_targets(nodes["Image"])
@@ -121,7 +121,7 @@ def _table(cells: list[str]) -> str:
 
 
 TITLED = [
-    # escapes as xpm.report.with_title writes them: quotes, backslashes and pipes
+    # escapes as corpfin.report.with_title writes them: quotes, backslashes and pipes
     'a "quoted" b', "back\\slash", "pipe | here", "both \\| odd", "end backslash \\",
     # what pandoc must not read as markup in an attribute; Chinese text; an ampersand that is no reference
     "it's -- ... <b>x</b> 收入 `code` *em* $x$ @cite [x](y) R&D costs; {braces}",
@@ -131,7 +131,7 @@ TITLED = [
 
 
 def _titles_in(tree) -> list[str]:
-    from xpm.render import elements_in
+    from corpfin.render import elements_in
 
     return [dict(span["c"][0][2]).get("title") for span in elements_in(tree, "Span")]
 
@@ -139,8 +139,8 @@ def _titles_in(tree) -> list[str]:
 def test_titles_read_outside_pandoc_give_pandocs_own_tree():
     import json
 
-    from xpm.report import with_title
-    from xpm.render import load_tree, stash_titles
+    from corpfin.report import with_title
+    from corpfin.render import load_tree, stash_titles
 
     wide = "收入" * 20                # a narrow line by its characters, a wide one as pandoc measures CJK
     md = "\n\n".join([
@@ -162,7 +162,7 @@ def test_titles_read_outside_pandoc_give_pandocs_own_tree():
 
 
 def test_a_token_pandoc_does_not_read_as_a_span_title_raises():
-    from xpm.render import load_tree, stash_titles
+    from corpfin.render import load_tree, stash_titles
 
     short, titles = stash_titles("Text [1]{title=\"a long hover text\"}.\n")
     assert list(titles.values()) == ["a long hover text"]
@@ -172,7 +172,7 @@ def test_a_token_pandoc_does_not_read_as_a_span_title_raises():
 
 
 def test_markdown_holding_the_token_prefix_is_left_to_pandoc():
-    from xpm.render import TITLE_TOKEN, stash_titles
+    from corpfin.render import TITLE_TOKEN, stash_titles
 
     md = f"[1]{{title=\"{TITLE_TOKEN}0 and more text\"}}\n"
     assert stash_titles(md) == (md, {})

@@ -9,11 +9,11 @@ import pandas as pd
 import yaml
 
 from pipeline import ROOT, copy_repo, snakemake
-from xpm.verify import cell_differences
+from corpfin.verify import cell_differences
 
 
 def test_clean_rebuild_is_byte_identical_to_the_reference_manifest(built):
-    r = subprocess.run([sys.executable, "-m", "xpm.verify", "--root", str(built)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, str(ROOT / "tools/verify.py"), "--root", str(built)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"(\d+) of \1 files identical", r.stdout)
 
@@ -28,7 +28,7 @@ def test_verify_reports_cell_level_differences(tmp_path, built):
     i = df.index[(df.ratio == "gross_margin") & (df.fiscal_year == 2024)][0]
     df.loc[i, "value"] = df.loc[i, "value"] + 0.5
     df.to_csv(changed / "data/processed/xiaomi/ratios.csv", index=False)
-    r = subprocess.run([sys.executable, "-m", "xpm.verify", "--root", str(changed), "--reference", str(ref)],
+    r = subprocess.run([sys.executable, str(ROOT / "tools/verify.py"), "--root", str(changed), "--reference", str(ref)],
                        capture_output=True, text=True)
     assert r.returncode == 1
     assert "differs: data/processed/xiaomi/ratios.csv" in r.stdout
@@ -38,7 +38,7 @@ def test_verify_reports_cell_level_differences(tmp_path, built):
 
 def test_cluster_profile_dry_run(tmp_path):
     work = copy_repo(tmp_path)
-    r = snakemake(work, "-n", "--workflow-profile", "workflow/profiles/slurm")
+    r = snakemake(work, "-n", "--workflow-profile", "profiles/slurm")
     assert r.returncode == 0, r.stderr[-3000:]
     assert "render_paper" in r.stdout + r.stderr
     rules = "".join(p.read_text() for p in (ROOT / "workflow/rules").glob("*.smk"))
@@ -150,7 +150,7 @@ def test_every_rule_declares_its_resources_and_the_slurm_profile_has_no_placehol
             body = m.group(2)
             for key in ("threads:", "mem_mb=", "runtime=", "log:"):
                 assert key in body, f"{f.name}: rule {m.group(1)} declares no {key.rstrip(':=')}"
-    profile = yaml.safe_load((ROOT / "workflow/profiles/slurm/config.yaml").read_text())
+    profile = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
     res = profile["default-resources"]
     assert "slurm_account" not in res and "slurm_partition" not in res      # the cluster's defaults apply
     assert res["runtime"] > 0 and res["mem_mb"] > 0

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from xpm.select import choose_values
+from corpfin.select import choose_values
 
 KINDS = ["company_document", "filing_summary", "aggregator", "academic", "news"]
 DOCS = ["annual_report", "interim_report", "results_announcement", "press_release", "other"]

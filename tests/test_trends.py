@@ -8,7 +8,7 @@ import pymannkendall as pmk
 import pytest
 from scipy import stats
 
-from xpm.trends import (chow_test, hac_lags, inversion_distribution, mk_exact_p, mk_normal_p, run_trend_tests,
+from corpfin.trends import (chow_test, hac_lags, inversion_distribution, mk_exact_p, mk_normal_p, run_trend_tests,
                         sen_slope)
 
 CFG = {"alpha": 0.05, "confidence": 0.95, "exact_max_n": 20, "min_n": 4, "hac_lags": "auto",

@@ -1,6 +1,6 @@
 import pytest
 
-from xpm.units import parse_number, resolution
+from corpfin.units import parse_number, resolution
 
 
 @pytest.mark.parametrize("text,expected", [

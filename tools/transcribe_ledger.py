@@ -1,4 +1,4 @@
-"""One-off transcription of ../shared/sources/xiaomi_ledger.csv into data/raw/.
+"""Transcription of the source ledgers (data/sources/, a vendored copy of the team's shared/sources/) into data/raw/.
 
 Kept in the repository so that a reader can see exactly how every raw row was
 produced from the source ledger: values and units are copied as printed, and the
@@ -6,7 +6,7 @@ only things added are classifications *of the source* (kind of document,
 reliability flag, the reporting period of a company document), each derived
 from the ledger's own `source_document` text by the rules below.
 
-Run from the repository root:  python tools/transcribe_ledger.py ../shared/sources
+Run from the repository root:  python tools/transcribe_ledger.py [data/sources]
 It merges the sourced additions in data/raw/additions/ (rows found by this project, same columns)
 and rewrites data/raw/xiaomi/<year>/{figures,sources}.csv and
 data/raw/market/cost_of_capital.csv.  It is *not* part of the pipeline.
@@ -202,5 +202,5 @@ def main(src: Path, dest: Path) -> None:
 
 
 if __name__ == "__main__":
-    src = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/sources")
+    src = Path(sys.argv[1] if len(sys.argv) > 1 else "data/sources")
     main(src, Path("data/raw"))

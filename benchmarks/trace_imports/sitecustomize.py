@@ -1,11 +1,11 @@
-"""Import tracer for benchmarks/run.py (put on PYTHONPATH with XPM_TRACE_IMPORTS=<folder>): a Snakemake job's
+"""Import tracer for benchmarks/run.py (put on PYTHONPATH with CORPFIN_TRACE_IMPORTS=<folder>): a Snakemake job's
 Python writes the names of every module it imported, lazily imported ones included, to <folder>/<script>.txt when
 it exits. The benchmark's two-core floor then imports exactly those modules for each job."""
 import atexit
 import os
 import sys
 
-_folder = os.environ.get("XPM_TRACE_IMPORTS")
+_folder = os.environ.get("CORPFIN_TRACE_IMPORTS")
 # a job's script, as Snakemake runs it: .snakemake/scripts/tmp<random>.<script name>.py
 if _folder and len(sys.argv) > 0 and "/.snakemake/scripts/" in sys.argv[0].replace(os.sep, "/"):
     def _write() -> None:

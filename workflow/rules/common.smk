@@ -1,7 +1,7 @@
 # Helpers shared by the rules: the company and fiscal-year wildcards, library modules as inputs.
 
 
-# CAPM inputs of the WACC (xpm.eva.capm_inputs): the names imputation.carried may list.
+# CAPM inputs of the WACC (corpfin.eva.capm_inputs): the names imputation.carried may list.
 WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt", "default_spread"]
 
 
@@ -22,7 +22,7 @@ def company_years(company):
 
 def lib(*modules):
     """Library modules a script imports: declared as inputs so that editing a formula reruns its rules."""
-    return [f"scripts/xpm/{m}.py" for m in ("__init__", "errors", "io") + modules]
+    return [f"scripts/corpfin/{m}.py" for m in ("__init__", "errors", "io") + modules]
 
 
 def all_targets():

@@ -1,0 +1,1 @@
+"""corpfin: pure library for the Xiaomi profit-model pipeline."""

@@ -1,1 +1,0 @@
-"""xpm: pure library for the Xiaomi profit-model pipeline."""
