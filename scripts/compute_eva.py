@@ -1,5 +1,5 @@
 """Entry script of rule compute_eva: EVA build-up of the four methods, summaries, sensitivity, MVA/EV; publishes the
-robustness tables that rule eva_scenarios computed beside it."""
+robustness tables that rule compute_eva_scenarios computed beside it."""
 from pathlib import Path
 
 import pandas as pd

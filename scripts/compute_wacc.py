@@ -1,5 +1,5 @@
 """Entry script of rule compute_wacc: CAPM WACC per company-year with the source of every input."""
-from corpfin.eva import compute_wacc
+from corpfin.cost_of_capital import compute_wacc
 from corpfin.io import read_table, setup_logging, write_table
 
 

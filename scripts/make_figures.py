@@ -1,7 +1,7 @@
 """Entry script of rule make_figures: the paper's figures (PNG)."""
 from corpfin import figures as F
 from corpfin.io import read_table, setup_logging
-from corpfin.report import vocabulary
+from corpfin.vocabulary import vocabulary
 from corpfin.series import series_from
 
 

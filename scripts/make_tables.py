@@ -5,7 +5,10 @@ import pandas as pd
 
 from corpfin import narrative as N
 from corpfin import provenance as P
-from corpfin import report as R
+from corpfin import markdown as M
+from corpfin import tables as T
+from corpfin import variables as Vars
+from corpfin import vocabulary as V
 from corpfin.io import read_table, setup_logging, write_text, write_yaml
 
 
@@ -23,47 +26,47 @@ def main(smk) -> None:
     trends, claims = read_table(i.trends), read_table(i.claims)
     fx, baseline, mva = read_table(i.fx), read_table(i.coverage_baseline), read_table(i.mva)
     robust, scenarios = read_table(i.robustness), read_table(i.robustness_long)
-    change = R.coverage_change(baseline[baseline["company"] == smk.params.company], cov)
+    change = T.coverage_change(baseline[baseline["company"] == smk.params.company], cov)
     method = smk.params.method
-    vocab = R.vocabulary(read_table(i.catalogue), dict(smk.params.series))
+    vocab = V.vocabulary(read_table(i.catalogue), dict(smk.params.series))
     evidence = read_table(i.evidence)
     items = P.item_titles(panel, evidence, vocab)
 
     def named(frame: pd.DataFrame) -> pd.DataFrame:
-        return R.named(frame, vocab)
+        return V.named(frame, vocab)
 
     titles = P.ratio_titles(ratios, items)
     tables = {
-        "coverage": R.coverage_table(named(cov), years),
-        "conflicts": R.conflicts_table(named(conf)),
-        "identities": R.identity_table(checks),
-        "wacc": R.wacc_table(wacc, P.market_titles(read_table(i.market))),
-        "eva_buildup": R.eva_buildup_table(buildup, method, years),
-        "eva_methods": R.eva_method_table(summary, years, P.eva_titles(buildup, items)),
-        "eva_gaps": R.eva_gaps_table(summary),
-        "eva_sensitivity": R.sensitivity_table(sens),
-        "trends": (R.trend_table(trends, vocab), R.trend_notes(trends, vocab)),
-        "claims": R.claims_table(claims),
-        "gaps": R.gaps_md(cov, ratios, summary, smk.params.gaps_top, vocab),
-        "fx_estimates": R.fx_estimates_table(named(fx)),
-        "coverage_change": R.coverage_change_md(named(change), smk.params.baseline_label),
-        "mva": R.mva_table(mva),
-        "eva_robustness": R.robustness_table(robust, scenarios),
-        "todo": R.todo_md(named(R.gap_list(cov, list(smk.params.statements))), wacc),
-        "documents": R.pipe_table(P.documents_table(panel), "lllll"),
-        "company_documents": R.pipe_table(P.company_documents(panel), "llr"),
+        "coverage": T.coverage_table(named(cov), years),
+        "conflicts": T.conflicts_table(named(conf)),
+        "identities": T.identity_table(checks),
+        "wacc": T.wacc_table(wacc, P.market_titles(read_table(i.market))),
+        "eva_buildup": T.eva_buildup_table(buildup, method, years),
+        "eva_methods": T.eva_method_table(summary, years, P.eva_titles(buildup, items)),
+        "eva_gaps": T.eva_gaps_table(summary),
+        "eva_sensitivity": T.sensitivity_table(sens),
+        "trends": (T.trend_table(trends, vocab), T.trend_notes(trends, vocab)),
+        "claims": T.claims_table(claims),
+        "gaps": T.gaps_md(cov, ratios, summary, smk.params.gaps_top, vocab),
+        "fx_estimates": T.fx_estimates_table(named(fx)),
+        "coverage_change": T.coverage_change_md(named(change), smk.params.baseline_label),
+        "mva": T.mva_table(mva),
+        "eva_robustness": T.robustness_table(robust, scenarios),
+        "todo": T.todo_md(named(T.gap_list(cov, list(smk.params.statements))), wacc),
+        "documents": M.pipe_table(P.documents_table(panel), "lllll"),
+        "company_documents": M.pipe_table(P.company_documents(panel), "llr"),
     }
     findings = dict(smk.params.findings)
     N.check_findings(findings, claims)
     for section, ids in findings.items():
         tables[f"findings_{section}"] = N.study_findings(claims, ids)
-    fx_vars = R.fx_variables(fx, change)
+    fx_vars = Vars.fx_variables(fx, change)
     tables["discussion"] = N.discussion_md(panel, ratios, summary, method, years)
     tables["threats"] = N.threats_md(cov, panel, fx_vars, trends, claims, method, summary)
     tables["conclusion"] = N.conclusion_md(ratios, summary, claims, trends, method, years)
     for group in ("profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
                   "profit_model"):
-        tables[f"ratios_{group}"] = R.ratio_table(ratios, group, years, vocab, titles)
+        tables[f"ratios_{group}"] = T.ratio_table(ratios, group, years, vocab, titles)
     # where each table comes from: the rule that made it, its file, and the source rows its values rest on (the
     # PDF's and DOCX's stand-in for the HTML's hover provenance); an appendix, never the main text
     origin = {"coverage": ("clean_panel", i.coverage), "conflicts": ("clean_panel", i.conflicts),
@@ -76,18 +79,18 @@ def main(smk) -> None:
               "eva_robustness": ("compute_eva", i.robustness), "todo": ("make_tables", i.coverage),
               "documents": ("clean_panel", i.panel), "company_documents": ("clean_panel", i.panel)}
     origin.update({n: ("compute_ratios", i.ratios) for n in tables if n.startswith("ratios_")})
-    tables["provenance"] = R.pipe_table(P.table_sources(origin, R.TABLE_TITLES, ratios, titles), "llll")
+    tables["provenance"] = M.pipe_table(P.table_sources(origin, V.TABLE_TITLES, ratios, titles), "llll")
     # a (table, note) pair becomes two files: the note is included below the table's caption in paper.qmd
     for name in [n for n, t in tables.items() if isinstance(t, tuple)]:
         tables[name], tables[f"{name}_notes"] = tables[name]
     # the reader's words for every code name a table carries (a test fails on any that remains)
-    tables = {name: R.humanize(text, vocab) if name != "provenance" else text for name, text in tables.items()}
+    tables = {name: V.humanize(text, vocab) if name != "provenance" else text for name, text in tables.items()}
     n_raw = len(evidence)
     paths = dict(zip(smk.params.names, smk.output.tables))
     assert set(paths) == set(tables), f"rule make_tables lists {sorted(paths)}, script makes {sorted(tables)}"
     for name, text in tables.items():
         write_text(paths[name], text)
-    v = R.variables(panel, ratios, summary, wacc, trends, conf, cov, claims, n_raw, smk.params.company_name,
+    v = Vars.variables(panel, ratios, summary, wacc, trends, conf, cov, claims, n_raw, smk.params.company_name,
                     method, years)
     v.update(fx_vars)
     v.update(N.sourcing_mix(panel))
@@ -95,12 +98,12 @@ def main(smk) -> None:
     # committed reference manifest of the paper could never match
     v["build_lock"] = sha256_of(i.lock)[:12]
     v["build_inputs"] = sha256_of(i.evidence)[:12]
-    v.update(R.mva_variables(mva))
-    v.update(R.robustness_variables(robust, method))
-    v["abstract"] = R.abstract_md(ratios, trends, summary, robust, claims, cov, method, n_raw, smk.params.company_name)
-    # values are data: in the reader's words, then written as literal Markdown text (corpfin.report.md_text), never as
+    v.update(Vars.mva_variables(mva))
+    v.update(Vars.robustness_variables(robust, method))
+    v["abstract"] = Vars.abstract_md(ratios, trends, summary, robust, claims, cov, method, n_raw, smk.params.company_name)
+    # values are data: in the reader's words, then written as literal Markdown text (corpfin.markdown.md_text), never as
     # markup or shortcodes
-    write_yaml({k: R.md_text(R.humanize(str(x), vocab, escape=False)) for k, x in v.items()}, smk.output.variables)
+    write_yaml({k: M.md_text(V.humanize(str(x), vocab, escape=False)) for k, x in v.items()}, smk.output.variables)
     log.info("%d tables, %d variables", len(tables), len(v))
 
 

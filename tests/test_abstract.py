@@ -2,7 +2,7 @@
 the sentence."""
 import pandas as pd
 
-from corpfin.report import abstract_md
+from corpfin.variables import abstract_md
 
 
 def frames(gm_last=20.9, eva_2022=-12037.0, claims_verdicts=("supported", "contradicted")):

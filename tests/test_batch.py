@@ -1,17 +1,13 @@
 """The library a batch of companies at a time (corpfin.batch) gives exactly the outputs of one run on all companies:
 the batches' outputs, concatenated in batch order, equal the whole run's, table by table and value by value."""
-import sys
-
 import pandas as pd
 import pytest
 import yaml
 
+import synthetic as bench
 from conftest import ROOT
 from corpfin.batch import company_batches, run_in_batches
 from corpfin.market import clean_market_data, derive_market, settle_conflicts
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import run as bench  # noqa: E402
 
 
 @pytest.fixture(scope="module")

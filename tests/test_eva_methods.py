@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from test_ratios_eva import EVA_CFG, MARKET, WACC_CFG, make_panel
-from corpfin.eva import compute_eva, compute_wacc, eva_summary, market_value_added, shifted_evas
+from corpfin.cost_of_capital import compute_wacc
+from corpfin.eva import compute_eva, eva_summary, market_value_added, shifted_evas
 
 P3 = make_panel({
     2019: {"total_equity": 300.0, "total_borrowings": 100.0, "total_liabilities": 500.0, "total_assets": 800.0},

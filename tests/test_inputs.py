@@ -287,7 +287,7 @@ def test_strict_mode_reproduces_the_gaps_without_imputation(tmp_path):
 
 
 def test_numbers_print_rounded_half_up_like_a_printed_figure():
-    from corpfin.report import num
+    from corpfin.markdown import num
 
     assert num(365906.35, 1) == "365,906.4"     # the company prints 365,906.4; a float rounds it to .3
     assert num(2.5, 0) == "3" and num(-2.5, 0) == "-3" and num(1234.5678, 2, thousands=False) == "1234.57"

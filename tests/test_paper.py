@@ -10,7 +10,8 @@ import yaml
 from corpfin import narrative as N
 from corpfin import provenance as P
 from corpfin.render import config_keys, main_text, reader_violations
-from corpfin.report import formula_text, humanize, vocabulary, with_title
+from corpfin.markdown import with_title
+from corpfin.vocabulary import formula_text, humanize, vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +197,7 @@ def test_a_findings_id_that_is_not_an_audited_claim_is_refused():
 
 
 def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gaps():
-    from corpfin.report import gap_list
+    from corpfin.tables import gap_list
 
     cov = pd.DataFrame({"statement": ["income", "income", "income", "balance", "balance", "cash"],
                         "item": ["revenue", "revenue", "revenue", "inventories", "inventories", "cfo"],
@@ -211,7 +212,7 @@ def test_gap_list_gives_gap_and_estimate_years_per_item_and_is_empty_without_gap
 
 
 def test_coverage_change_counts_and_lists_the_years_each_item_gained_was_estimated_or_lost():
-    from corpfin.report import coverage_change
+    from corpfin.tables import coverage_change
 
     before = pd.DataFrame({"statement": ["income"] * 4 + ["balance"] * 2,
                            "item": ["revenue", "revenue", "rd", "rd", "inventories", "inventories"],

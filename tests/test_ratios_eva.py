@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpfin.eva import compute_eva, compute_wacc, eva_summary, rd_capitalisation
+from corpfin.cost_of_capital import compute_wacc
+from corpfin.eva import compute_eva, eva_summary, rd_capitalisation
 from corpfin.quantity import Wide
 from corpfin.ratios import compute_ratios
 

@@ -121,7 +121,7 @@ def _table(cells: list[str]) -> str:
 
 
 TITLED = [
-    # escapes as corpfin.report.with_title writes them: quotes, backslashes and pipes
+    # escapes as corpfin.markdown.with_title writes them: quotes, backslashes and pipes
     'a "quoted" b', "back\\slash", "pipe | here", "both \\| odd", "end backslash \\",
     # what pandoc must not read as markup in an attribute; Chinese text; an ampersand that is no reference
     "it's -- ... <b>x</b> 收入 `code` *em* $x$ @cite [x](y) R&D costs; {braces}",
@@ -139,7 +139,7 @@ def _titles_in(tree) -> list[str]:
 def test_titles_read_outside_pandoc_give_pandocs_own_tree():
     import json
 
-    from corpfin.report import with_title
+    from corpfin.markdown import with_title
     from corpfin.render import load_tree, stash_titles
 
     wide = "收入" * 20                # a narrow line by its characters, a wide one as pandoc measures CJK

@@ -25,7 +25,7 @@ def series(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
 
 
 def fmt(v: float) -> str:
-    from .report import num
+    from .markdown import num
 
     return num(v, 1)
 

@@ -13,9 +13,11 @@ import re
 import pandas as pd
 
 from .derive import panel_in_mode
-from .eva import compute_eva, compute_wacc, eva_summary
+from .cost_of_capital import compute_wacc
+from .eva import compute_eva, eva_summary
 from .ratios import compute_ratios
-from .report import label, year_ranges
+from .markdown import year_ranges
+from .vocabulary import label
 
 EVA_METHODS = ("simple", "sasac", "stern_stewart")
 

@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
-from .report import METHOD_LABELS  # noqa: E402
+from .vocabulary import METHOD_LABELS  # noqa: E402
 
 SEGMENTS = [("seg_revenue_smartphones", "Smartphones"), ("seg_revenue_iot_lifestyle", "IoT and lifestyle"),
             ("seg_revenue_internet_services", "Internet services"), ("seg_revenue_others", "Others"),

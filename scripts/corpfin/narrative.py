@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ConfigError
-from .report import GAP, _direction, _fy_years, _series, label, md_text, num, pval
+from .markdown import GAP, _fy_years, md_text, num, pval
+from .variables import _direction, _series
+from .vocabulary import label
 
 KIND_WORDS = {"company_document": "company documents (annual reports, results announcements, the prospectus)",
               "filing_summary": "filing summaries", "aggregator": "financial-data aggregators",

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from .report import GAP, num
+from .markdown import GAP, num
 
 TOKEN = re.compile(r"[a-z][a-z0-9_]*")
 # a formula reading the prior year's balance (an average or a growth rate) needs the inputs of t-1 as well

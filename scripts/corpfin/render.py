@@ -129,7 +129,7 @@ def typst_document(markup: str) -> str:
 
 # --- hover texts: pandoc reads a quoted attribute one character at a time, and the paper's 400 provenance titles
 # (190 kB) cost it a second. They go to pandoc as short tokens and come back into the tree after the parse.
-TITLE = re.compile(r'\]\{title="((?:[^"\\\n]|\\.)*)"\}')   # a span's hover text as corpfin.report.with_title writes it
+TITLE = re.compile(r'\]\{title="((?:[^"\\\n]|\\.)*)"\}')   # a span's hover text as corpfin.markdown.with_title writes it
 ATTR_ESCAPE = re.compile(r"\\(.)")                          # pandoc reads \x in a quoted attribute as x
 ENTITY = re.compile(r"&#?\w+;")                             # ... and decodes character references: left to pandoc
 TITLE_TOKEN = "cf-title-"

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .derive import panel_in_mode
-from .eva import METHOD_READS, compute_eva, compute_wacc
+from .cost_of_capital import compute_wacc
+from .eva import METHOD_READS, compute_eva
 
 OTHER_TIMING = {"start_of_next_year": "start_of_year", "start_of_year": "start_of_next_year"}
 OTHER_TREATMENT = {"less_default_spread": "local_no_crp", "local_no_crp": "less_default_spread"}

@@ -7,7 +7,7 @@ rule validate_extract:
         sources=lambda w: expand("data/raw/{company}/{year}/sources.csv", company=w.company, year=company_years(w.company)),
         catalogue="workflow/resources/items.csv",
         units="workflow/resources/units.csv",
-        lib=lib("units", "extract"),
+        lib=library_of("validate_extract"),
     output:
         evidence="data/interim/{company}/evidence.csv",
     params:
@@ -42,7 +42,7 @@ rule clean_panel:
         ),
         catalogue="workflow/resources/items.csv",
         market="data/processed/market/cost_of_capital.csv",
-        lib=lib("select", "coverage", "market", "estimates", "derive", "plausibility", "extract"),
+        lib=library_of("clean_panel"),
         waivers=lambda w: [p for p in [f"data/raw/{w.company}/bound_waivers.csv"] if Path(p).exists()],
     output:
         panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
@@ -88,7 +88,7 @@ rule clean_panel:
 rule check_identities:
     input:
         panel="data/processed/{company}/panel.csv",
-        lib=lib("identities"),
+        lib=library_of("check_identities"),
     output:
         checks=report(
             "data/processed/{company}/identity_checks.csv",

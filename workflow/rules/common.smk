@@ -1,4 +1,5 @@
 # Helpers shared by the rules: the company and fiscal-year wildcards, library modules as inputs.
+from corpfin.imports import library_modules
 
 
 # CAPM inputs of the WACC (corpfin.eva.capm_inputs): the names imputation.carried may list.
@@ -20,9 +21,10 @@ def company_years(company):
     return list(range(fy["first"], fy["last"] + 1))
 
 
-def lib(*modules):
-    """Library modules a script imports: declared as inputs so that editing a formula reruns its rules."""
-    return [f"scripts/corpfin/{m}.py" for m in ("__init__", "errors", "io") + modules]
+def library_of(script):
+    """The library modules a rule's script imports, directly or through other modules (corpfin.imports): declared as
+    inputs, so that editing a formula reruns exactly the rules that use it."""
+    return library_modules(Path("scripts") / f"{script}.py", Path("scripts/corpfin"))
 
 
 def all_targets():

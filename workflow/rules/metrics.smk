@@ -4,7 +4,7 @@
 rule clean_market_data:
     input:
         raw="data/raw/market/cost_of_capital.csv",
-        lib=lib("market", "fx"),
+        lib=library_of("clean_market_data"),
     output:
         market="data/processed/market/cost_of_capital.csv",
         conflicts=report(
@@ -30,7 +30,7 @@ rule compute_ratios:
     input:
         panel="data/processed/{company}/panel.csv",
         checks="data/processed/{company}/identity_checks.csv",
-        lib=lib("quantity", "ratios"),
+        lib=library_of("compute_ratios"),
     output:
         ratios=report(
             "data/processed/{company}/ratios.csv", caption="../report/ratios.rst", category="Financial performance"
@@ -57,7 +57,7 @@ rule compute_wacc:
         panel="data/processed/{company}/panel.csv",
         checks="data/processed/{company}/identity_checks.csv",
         market="data/processed/market/cost_of_capital.csv",
-        lib=lib("quantity", "market", "eva"),
+        lib=library_of("compute_wacc"),
     output:
         wacc=report("data/processed/{company}/wacc.csv", caption="../report/wacc.rst", category="EVA"),
     params:
@@ -78,12 +78,12 @@ rule compute_wacc:
         "../../scripts/compute_wacc.py"
 
 
-rule eva_scenarios:
+rule compute_eva_scenarios:
     input:
         panel="data/processed/{company}/panel.csv",
         market="data/processed/market/cost_of_capital.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("quantity", "market", "eva", "derive", "robustness"),
+        lib=library_of("compute_eva_scenarios"),
     output:
         scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
         summary="data/interim/{company}/eva_robustness.csv",
@@ -101,11 +101,11 @@ rule eva_scenarios:
         mem_mb=1000,
         runtime=10,
     log:
-        "logs/eva_scenarios/{company}.log",
+        "logs/compute_eva_scenarios/{company}.log",
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../../scripts/eva_scenarios.py"
+        "../../scripts/compute_eva_scenarios.py"
 
 
 rule compute_eva:
@@ -115,7 +115,7 @@ rule compute_eva:
         wacc="data/processed/{company}/wacc.csv",
         scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
         scenario_summary="data/interim/{company}/eva_robustness.csv",
-        lib=lib("quantity", "market", "eva", "derive"),
+        lib=library_of("compute_eva"),
     output:
         buildup=report(
             "data/processed/{company}/eva_buildup.csv", caption="../report/eva_buildup.rst", category="EVA"
@@ -148,12 +148,12 @@ rule compute_eva:
         "../../scripts/compute_eva.py"
 
 
-rule computability:
+rule count_computable_years:
     input:
         panel=f"data/processed/{PAPER}/panel.csv",
         market="data/processed/market/cost_of_capital.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("quantity", "market", "eva", "ratios", "derive", "computability", "report"),
+        lib=library_of("count_computable_years"),
     output:
         table=f"data/processed/{PAPER}/computability.csv",
         markdown=report(
@@ -167,8 +167,8 @@ rule computability:
         mem_mb=1000,
         runtime=10,
     log:
-        "logs/computability.log",
+        "logs/count_computable_years.log",
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../../scripts/compute_computability.py"
+        "../../scripts/count_computable_years.py"

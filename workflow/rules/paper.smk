@@ -8,7 +8,7 @@ rule audit_claims:
         ratios="data/processed/{company}/ratios.csv",
         eva="data/processed/{company}/eva.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("claims", "series", "estimates", "report", "coverage"),
+        lib=library_of("audit_claims"),
     output:
         audit=report(
             "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
@@ -49,7 +49,7 @@ rule make_tables:
         catalogue="workflow/resources/items.csv",
         lock="uv.lock",
         market="data/processed/market/cost_of_capital.csv",
-        lib=lib("report", "provenance", "narrative", "coverage", "estimates"),
+        lib=library_of("make_tables"),
     output:
         tables=expand("reports/tables/{name}.md", name=TABLES),
         variables="reports/_variables.yml",
@@ -86,7 +86,7 @@ rule make_figures:
         trends=f"data/processed/{PAPER}/trend_tests.csv",
         coverage=f"data/processed/{PAPER}/coverage.csv",
         catalogue="workflow/resources/items.csv",
-        lib=lib("figures", "series", "estimates", "report", "coverage"),
+        lib=library_of("make_figures"),
     output:
         segments=report("reports/figures/segments.png", caption="../report/fig_segments.rst", category="Figures"),
         margins=report("reports/figures/margins.png", caption="../report/fig_margins.rst", category="Figures"),
@@ -120,7 +120,7 @@ rule parse_paper:
         variables="reports/_variables.yml",
         tables=expand("reports/tables/{name}.md", name=TABLES),
         computability="reports/tables/computability.md",
-        lib=lib("render"),
+        lib=library_of("parse_paper"),
     output:
         tree="data/interim/paper/tree.json",
         images="data/interim/paper/images.json",
@@ -151,7 +151,7 @@ rule render_paper:
         tree="data/interim/paper/tree.json",
         images="data/interim/paper/images.json",
         typst="data/interim/paper/paper.typ",
-        lib=lib("render"),
+        lib=library_of("render_paper"),
     output:
         html=report("reports/paper.html", caption="../report/paper.rst", category="Paper"),
         docx="reports/paper.docx",
@@ -174,7 +174,7 @@ rule render_paper:
 rule write_manifest:
     input:
         files=manifest_inputs,
-        lib=lib("verify"),
+        lib=library_of("write_manifest"),
     output:
         manifest="reports/manifest.tsv",
     threads: 1

@@ -6,7 +6,7 @@ rule run_trend_tests:
         panel="data/processed/{company}/panel.csv",
         ratios="data/processed/{company}/ratios.csv",
         eva="data/processed/{company}/eva.csv",
-        lib=lib("trends", "series", "estimates"),
+        lib=library_of("run_trend_tests"),
     output:
         trends=report(
             "data/processed/{company}/trend_tests.csv", caption="../report/trends.rst", category="Trend tests"

@@ -1,7 +1,7 @@
-"""Entry script of rule computability: years computable per ratio, WACC and EVA method in strict and tiered mode."""
+"""Entry script of rule count_computable_years: years computable per ratio, WACC and EVA method in strict and tiered mode."""
 from corpfin.computability import computability_markdown, computability_table
 from corpfin.io import read_reference, read_table, setup_logging, write_table, write_text
-from corpfin.report import humanize, vocabulary
+from corpfin.vocabulary import humanize, vocabulary
 
 
 def main(smk) -> None:

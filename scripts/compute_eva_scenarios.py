@@ -1,4 +1,4 @@
-"""Entry script of rule eva_scenarios: every EVA method and year recomputed under each alternative method choice.
+"""Entry script of rule compute_eva_scenarios: every EVA method and year recomputed under each alternative method choice.
 
 The scenarios (corpfin.robustness) need the cleaned panel and the market data only, not the configured WACC: they
 run beside the identity checks, the WACC and the base EVA instead of after them. Rule compute_eva publishes the
