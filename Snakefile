@@ -47,5 +47,6 @@ include: "workflow/rules/paper.smk"
 
 rule all:
     input:
-        all_targets(),
+        published_files(),
+        "reports/manifest.tsv",
     default_target: True

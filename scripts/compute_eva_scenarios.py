@@ -2,22 +2,28 @@
 
 The scenarios (corpfin.robustness) need the cleaned panel and the market data only, not the configured WACC: they
 run beside the identity checks, the WACC and the base EVA instead of after them. Rule compute_eva publishes the
-two tables with the other EVA tables (data/processed/{company}/eva_robustness.csv and
+two tables with the other EVA tables (data/processed/<company>/eva_robustness.csv and
 eva_robustness_scenarios.csv), byte for byte.
 """
+from corpfin import companies as C
 from corpfin.io import read_reference, read_table, setup_logging, write_table
 from corpfin.robustness import robustness
 
 
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
-    panel, market = read_table(smk.input.panel), read_table(smk.input.market)
-    cfg = {**dict(smk.params.eva), "sensitivity": dict(smk.params.sensitivity)}
-    long, summary = robustness(panel, market, dict(smk.params.wacc), cfg, dict(smk.params.imputation),
-                               list(smk.params.identities), read_reference(smk.input.catalogue))
-    write_table(long, smk.output.scenarios)
-    write_table(summary, smk.output.summary)
-    log.info("%d scenarios; sign of EVA: %s", long["scenario"].nunique(), summary["sign"].value_counts().to_dict())
+    settings = dict(smk.params.companies)
+    panel = C.read_all(read_table, C.files_of(smk.input.panel, settings))
+    market, catalogue = read_table(smk.input.market), read_reference(smk.input.catalogue)
+    outs = {name: C.files_of(getattr(smk.output, name), settings) for name in ("scenarios", "summary")}
+    for company, s in settings.items():
+        cfg = {**dict(s["eva"]), "sensitivity": dict(smk.params.sensitivity)}
+        long, summary = robustness(panel[panel["company"] == company], market, dict(s["wacc"]), cfg,
+                                   dict(smk.params.imputation), list(smk.params.identities), catalogue)
+        write_table(long, outs["scenarios"][company])
+        write_table(summary, outs["summary"][company])
+        log.info("%s: %d scenarios; sign of EVA: %s", company, long["scenario"].nunique(),
+                 summary["sign"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

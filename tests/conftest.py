@@ -50,8 +50,8 @@ PIPELINE_TESTS = {"test_strict_mode_reproduces_the_gaps_without_imputation", "te
                   "test_breaking_an_identity_fails_the_build_naming_item_and_year",
                   "test_bad_raw_value_fails_with_file_row_column_and_no_output", "test_a_changed_raw_value_changes_the_paper",
                   "test_cluster_profile_dry_run", "test_dry_run_and_lint_are_clean",
-                  "test_companies_are_grouped_into_shards_of_the_configured_size",
-                  "test_slurm_build_in_two_shards_is_byte_identical_to_a_local_build"}
+                  "test_five_companies_make_the_same_jobs_as_one",
+                  "test_slurm_build_of_five_companies_in_one_group_job_is_byte_identical_to_a_local_build"}
 
 
 def pytest_collection_modifyitems(config, items):

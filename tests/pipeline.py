@@ -52,7 +52,17 @@ def without_network() -> list[str]:
     return []
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    """Run Snakemake in `workdir` with the network removed (the pipeline never needs one)."""
-    return subprocess.run(without_network() + [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+def snakemake(workdir: Path, *args: str, timeout: int = 900, own_namespace: bool = True) -> subprocess.CompletedProcess:
+    """Run Snakemake in `workdir` with the network removed (the pipeline never needs one). A run that submits to a
+    cluster on this machine keeps the machine's network namespace (`own_namespace=False`), where the Slurm
+    controller listens; its Python processes still cannot open a connection (no_network_env)."""
+    prefix = without_network() if own_namespace else []
+    return subprocess.run(prefix + [sys.executable, "-m", "snakemake", "--cores", "2", *args],
                           cwd=workdir, capture_output=True, text=True, timeout=timeout, env=no_network_env())
+
+
+def fictitious_company(name: str, first: int = 2021, last: int = 2023) -> dict:
+    """The config entry of a fictitious company with made-up statements (tests/fixtures/acme): reports in RMB, on the
+    Chinese market's cost-of-capital inputs, no beta of its own (so no WACC)."""
+    return {"name": f"{name.capitalize()} (fictitious, made-up data)", "currency": "RMB", "fiscal_year_end": "12-31",
+            "accounting_standard": "IFRS", "fiscal_years": {"first": first, "last": last}, "market": "china"}

@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from corpfin.companies import settings_of
 from corpfin.cost_of_capital import compute_wacc
 from corpfin.eva import compute_eva
 from corpfin.identities import check_identities
@@ -92,8 +93,9 @@ def library_outputs(evidence: pd.DataFrame, market: pd.DataFrame, cfg: dict,
     t = stage("identities", t)
     out["ratios"] = compute_ratios(panel, 0.25)
     t = stage("ratios", t)
-    out["wacc"] = compute_wacc(panel, market, {**cfg["wacc"], "bounds_percent": {"min": 0.0, "max": 100.0}})
+    s = settings_of(cfg, "xiaomi")             # the made-up companies take Xiaomi's market, beta and EVA settings
+    out["wacc"] = compute_wacc(panel, market, {**s["wacc"], "bounds_percent": {"min": 0.0, "max": 100.0}})
     t = stage("WACC", t)
-    out["eva"] = compute_eva(panel, market, out["wacc"], cfg["eva"])
+    out["eva"] = compute_eva(panel, market, out["wacc"], s["eva"])
     stage("EVA", t)
     return out

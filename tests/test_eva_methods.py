@@ -100,8 +100,9 @@ def test_enterprise_value_by_hand():
                   ignore_index=True)
     mk = pd.concat([MKT, pd.DataFrame([{"source_id": "K1", "item": "cap", "year": 2021, "value": 2000.0},
                                        {"source_id": "K2", "item": "fx", "year": 2021, "value": 90.0}])])
-    m = market_value_added(p, mk, "cap", {"per": 100, "yearend_rate_items": ["fx"]}, ["total_equity"],
-                           ["total_borrowings"], ["cash_and_equivalents"]).set_index("fiscal_year")
+    m = market_value_added(p, mk, {"item": "cap", "currency": "HKD"},
+                           {"per": 100, "yearend_rate_items": ["fx"], "from_currency": "HKD", "to_currency": "RMB"},
+                           ["total_equity"], ["total_borrowings"], ["cash_and_equivalents"], "RMB").set_index("fiscal_year")
     cap = 2000.0 * 0.9
     assert m.at[2021, "enterprise_value"] == pytest.approx(cap + 80 - 50)
     assert m.at[2021, "ev_to_ebitda"] == pytest.approx((cap + 30) / 150)
@@ -142,7 +143,9 @@ def test_simple_eva_on_a_real_year_by_hand(built):
     wacc = pd.read_csv(built / "data/processed/xiaomi/wacc.csv")
     import yaml
 
-    cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())["eva"]
+    from corpfin.companies import settings_of
+
+    cfg = settings_of(yaml.safe_load((built / "workflow/config.yaml").read_text()), "xiaomi")["eva"]
     b = compute_eva(panel, market, wacc, {**cfg, "nopat_remove_items": []})
     s = eva_summary(b, "simple").set_index("fiscal_year")
     p = panel[panel.period == "FY"].set_index(["item", "fiscal_year"])["value"]
@@ -247,10 +250,13 @@ def test_robustness_equals_recomputing_every_scenario_in_full(built, monkeypatch
     from corpfin import robustness as R
     from corpfin.io import read_reference, read_table
 
+    from corpfin.companies import settings_of
+
     cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())
+    s = settings_of(cfg, "xiaomi")
     args = (read_table(built / "data/processed/xiaomi/panel.csv"),
-            read_table(built / "data/processed/market/cost_of_capital.csv"), cfg["wacc"],
-            {**cfg["eva"], "sensitivity": cfg["sensitivity"]}, cfg["imputation"], cfg["cleaning"]["identities"],
+            read_table(built / "data/processed/market/cost_of_capital.csv"), s["wacc"],
+            {**s["eva"], "sensitivity": cfg["sensitivity"]}, cfg["imputation"], cfg["cleaning"]["identities"],
             read_reference(built / "workflow/resources/items.csv"))
     calls = []
     fast = R.robustness(*args)

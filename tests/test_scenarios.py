@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import yaml
 
-from pipeline import ROOT, copy_repo, snakemake
+from pipeline import ROOT, copy_repo, fictitious_company, snakemake
 from corpfin.verify import cell_differences
 
 
@@ -52,8 +52,7 @@ def test_another_company_runs_alone(tmp_path):
     shutil.rmtree(work / "data/raw/xiaomi")
     shutil.copytree(ROOT / "tests/fixtures/acme/raw/acme", work / "data/raw/acme")
     cfg = yaml.safe_load((work / "workflow/config.yaml").read_text())
-    cfg["companies"] = {"acme": {"name": "Acme Devices (fictitious, made-up data)", "currency": "RMB",
-                                 "fiscal_years": {"first": 2021, "last": 2023}}}
+    cfg["companies"] = {"acme": fictitious_company("acme")}
     cfg["paper"]["company"] = "acme"
     (work / "workflow/config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     r = snakemake(work)
@@ -65,7 +64,7 @@ def test_another_company_runs_alone(tmp_path):
     assert ratios.at[("gross_margin", 2023), "value"] == 22.0            # 275 / 1250
     assert abs(ratios.at[("current_ratio", 2022), "value"] - 650 / 380) < 1e-9   # 10 significant digits in CSV
     html = (work / "reports/paper.html").read_text(encoding="utf-8")
-    assert "Acme Devices (fictitious, made-up data)" in html and "1,250.0" in html
+    assert "Acme (fictitious, made-up data)" in html and "1,250.0" in html
 
 
 def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
@@ -88,7 +87,7 @@ def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
     assert dry.returncode == 0, dry.stderr[-3000:]
     out = dry.stdout + dry.stderr
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
-    assert stats.get("validate_extract") == "1"          # one validation job for all the company's extracts
+    assert stats.get("validate_extracts") == "1"         # one validation job for every company's extracts
     assert {"clean_panel", "compute_ratios", "compute_eva", "run_trend_tests", "render_paper"} <= set(stats)
     r = snakemake(work)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -134,7 +133,7 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     out = dry.stdout + dry.stderr
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
     assert "compute_eva" in stats
-    assert not {"validate_extract", "clean_panel", "check_identities", "compute_ratios", "compute_wacc"} & set(stats)
+    assert not {"validate_extracts", "clean_panel", "check_identities", "compute_ratios", "compute_wacc"} & set(stats)
     assert snakemake(work).returncode == 0
     after = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     assert after.loc[after.headline, "method"].unique().tolist() == ["stern_stewart"]

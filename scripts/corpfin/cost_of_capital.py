@@ -78,13 +78,23 @@ def capm_inputs(w: Wide, market: pd.DataFrame, cfg: dict, imputation: dict) -> d
     }
     for key, label in (("country_risk_premium", "country risk premium"), ("beta", "beta"),
                        ("default_spread", "sovereign default spread")):
-        c = cfg[key]
-        if tiered:
+        c = cfg.get(key)
+        if not c:
+            out[key] = not_configured(w, label)
+        elif tiered:
             out[key] = market_series(w, market, c.get("items", [c["item"]]), 0, label, carry=key in carry,
                                      allow_derived=True)
         else:
             out[key] = fixed_vintage(w, market, c["item"], c["year"], label)
     return out
+
+
+def not_configured(w: Wide, label: str) -> tuple[Q, pd.DataFrame]:
+    """An input the configuration does not name for this company or market (no beta of its own, a market without a
+    country premium): a gap in every year, with the reason."""
+    why = pd.Series(f"no {label} configured", index=w.index, dtype=object)
+    info = pd.DataFrame({"source_id": "", "vintage": np.nan, "tier": ""}, index=w.index)
+    return Q(pd.Series(np.nan, index=w.index, dtype=float), why, label), info
 
 
 STRICT = {"mode": "strict", "carried": [], "derived_identities": [], "market_derivations": []}

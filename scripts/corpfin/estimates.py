@@ -93,7 +93,7 @@ def fx_estimate_table(evidence: pd.DataFrame, panel: pd.DataFrame, market: pd.Da
     return out[cols].sort_values(KEY).reset_index(drop=True)
 
 
-def estimate_rows(table: pd.DataFrame, evidence: pd.DataFrame, per: float) -> pd.DataFrame:
+def estimate_rows(table: pd.DataFrame, evidence: pd.DataFrame, per: float, currency: str = "RMB") -> pd.DataFrame:
     """Panel rows (same columns as a reported row, plus basis and the FX provenance) for the used estimates."""
     used = table[table["used"]]
     if used.empty:
@@ -105,7 +105,7 @@ def estimate_rows(table: pd.DataFrame, evidence: pd.DataFrame, per: float) -> pd
         rows.append({
             "company": r.company, "fiscal_year": r.fiscal_year, "period": r.period, "item": r.item,
             "statement": e["statement"], "quantity": e["quantity"], "value": r.estimate,
-            "canonical_unit": "RMB_million",
+            "canonical_unit": f"{currency}_million",
             # the rounding of the HKD printing, carried through the conversion
             "resolution": float(e["resolution"]) * r.rate / per,
             "value_printed": e["value_printed"], "unit": e["unit"], "source_id": r.hkd_source_id,

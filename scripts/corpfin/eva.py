@@ -87,8 +87,10 @@ def preferred_equivalent(w: Wide, cfg: dict, opening: bool) -> tuple[Q, pd.Serie
     Up to `last_year_end` the shares were carried as liabilities at fair value. Where their carrying amount is in
     the panel (item), it is added back to capital (average, or opening for residual income); a year that needs a
     balance up to `last_year_end` without it is 'not meaningful' (mask True). Returns (add-back, mask)."""
-    pc = cfg["preferred_shares"]
+    pc = cfg.get("preferred_shares")
     years = pd.Series(w.index.get_level_values(1), index=w.index)
+    if not pc:                                        # a company that never had such shares
+        return w.constant(0.0, "no preferred shares"), pd.Series(False, index=w.index)
     needs = (years - 1 <= pc["last_year_end"])          # the opening (prior year-end) balance carries them
     q = w.prev(pc["item"]) if opening else w.avg(pc["item"])
     have = q.v.notna()
@@ -112,7 +114,9 @@ def _finish(w: Wide, nopat: Q, capital: Q, rate: Q, revenue: Q, nm: pd.Series | 
 
 
 def _nm_reason(cfg: dict) -> str:
-    pc = cfg["preferred_shares"]
+    pc = cfg.get("preferred_shares")
+    if not pc:
+        return ""
     return (f"not meaningful: preferred shares carried as liabilities up to FY{pc['last_year_end']} "
             f"(carrying amount not sourced)")
 
@@ -345,9 +349,9 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
     return sort_rows(out.rename(columns={"value": "eva"}), ["company", "method", "parameter", "setting", "fiscal_year"])
 
 
-def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_item: str, fx: dict,
+def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap: dict | None, fx: dict,
                        equity_items: list[str], debt_items: list[str] | None = None,
-                       cash_items: list[str] | None = None) -> pd.DataFrame:
+                       cash_items: list[str] | None = None, currency: str = "RMB") -> pd.DataFrame:
     """Market value added, enterprise value and multiples per company-year.
 
     MVA = market capitalisation (RMB) - book equity; market-to-book = capitalisation / book equity;
@@ -359,12 +363,20 @@ def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap_ite
     """
     w = Wide(panel)
     per = float(fx["per"])
-    mcap, mcap_info = market_series(w, market, [market_cap_item], 0, "market capitalisation (HKD)")
-    rate, rate_info = market_series(w, market, list(fx["yearend_rate_items"]), 0, "year-end HKD/RMB rate")
+    cap_item, cap_ccy = (market_cap or {}).get("item", "no capitalisation configured"), (market_cap or {}).get("currency")
+    mcap, mcap_info = market_series(w, market, [cap_item], 0, f"market capitalisation ({cap_ccy})")
     years = pd.Series(w.index.get_level_values(1), index=w.index)
-    label = f"{BASIS_FX} market_cap FY" + years.astype(str)
-    mcap_rmb = mcap * rate / per
-    mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
+    if cap_ccy == fx["from_currency"] and currency == fx["to_currency"]:
+        # converted at the year-end rate of the same year: a flagged estimate
+        rate, rate_info = market_series(w, market, list(fx["yearend_rate_items"]), 0, "year-end HKD/RMB rate")
+        mcap_rmb = mcap * rate / per
+        label = f"{BASIS_FX} market_cap FY" + years.astype(str)
+        mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
+    else:
+        rate = w.constant(per if cap_ccy == currency else np.nan, "same currency")
+        rate_info = pd.DataFrame({"source_id": ""}, index=w.index)
+        mcap_rmb = mcap if cap_ccy == currency else Q(mcap.v * np.nan, pd.Series(
+            f"capitalisation in {cap_ccy}, statements in {currency}: no rate", index=w.index, dtype=object), "mcap")
     equity, used = w.one_of(equity_items)
     mva = (mcap_rmb - equity).clean()
     mtb = (mcap_rmb / equity.where_positive("book equity")).clean()

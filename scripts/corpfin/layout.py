@@ -24,7 +24,14 @@ def layout_errors(root: Path, config: dict) -> list[str]:
         errors.append(f"the project path '{root.resolve()}' contains a space: Snakemake's shell commands split "
                       "it and every job exits 126 (a known Snakemake limitation). Clone or move the project to a "
                       "path without spaces.")
+    paper = config["paper"]["company"]
+    if paper not in config["companies"]:
+        errors.append(f"workflow/config.yaml: paper.company is {paper!r}; expected one of the companies "
+                      f"({', '.join(config['companies'])})")
     for company, c in config["companies"].items():
+        if c["market"] not in config["markets"]:
+            errors.append(f"workflow/config.yaml: companies.{company}.market is {c['market']!r}; expected one of the "
+                          f"markets ({', '.join(config['markets'])})")
         fy = c["fiscal_years"]
         key = f"workflow/config.yaml: companies.{company}.fiscal_years"
         if fy["first"] > fy["last"]:

@@ -23,14 +23,15 @@ NONNEGATIVE_QUANTITIES = ("count", "units", "users")
 
 
 def check_source_ids(evidence: pd.DataFrame) -> None:
-    """Refuse a source id used in the sources.csv of two year folders (its evidence rows would double)."""
-    src = evidence[["source_id", "raw_file"]].drop_duplicates()
+    """Refuse a source id used in the sources.csv of two year folders of one company (its evidence rows would
+    double); two companies may use the same ids."""
+    src = evidence[["company", "source_id", "raw_file"]].drop_duplicates()
     src = src.assign(sources_file=src["raw_file"].str.replace("figures.csv", "sources.csv", regex=False))
-    files = src.drop_duplicates(["source_id", "sources_file"])
-    dup = files[files.duplicated("source_id", keep=False)]
+    files = src.drop_duplicates(["company", "source_id", "sources_file"])
+    dup = files[files.duplicated(["company", "source_id"], keep=False)]
     if not dup.empty:
-        sid = dup["source_id"].iloc[0]
-        where = sorted(dup.loc[dup["source_id"] == sid, "sources_file"])
+        sid, company = dup["source_id"].iloc[0], dup["company"].iloc[0]
+        where = sorted(dup.loc[(dup["source_id"] == sid) & (dup["company"] == company), "sources_file"])
         raise InputError(where[-1], "source_id already used in another year folder of the company", column="source_id",
                          expected=f"ids unique across the company's folders (also in {where[0]})", found=sid)
 
@@ -57,7 +58,7 @@ def read_waivers(text: str | None, file: str) -> pd.DataFrame:
 
 
 def check_bounds(evidence: pd.DataFrame, catalogue: pd.DataFrame, waivers: pd.DataFrame,
-                 money_to_revenue_max: float) -> None:
+                 money_to_revenue_max: float, currency: str = "RMB") -> None:
     """Refuse the first raw row that breaks a bound (see module doc), unless it is waived."""
     e = evidence.copy()
     if not waivers.empty:
@@ -68,10 +69,10 @@ def check_bounds(evidence: pd.DataFrame, catalogue: pd.DataFrame, waivers: pd.Da
     v = e["value"].astype(float)
     neg = (e["quantity"].isin(NONNEGATIVE_QUANTITIES) | bound.str.contains("nonnegative")) & (v < 0)
     frac = (e["quantity"] == "count") & (v != np.round(v))
-    rev = e[(e["item"] == "revenue") & (e["period"] == "FY") & (e["currency"] == "RMB")]
+    rev = e[(e["item"] == "revenue") & (e["period"] == "FY") & (e["currency"] == currency)]
     scale = rev.groupby("fiscal_year")["value"].median()
     cap = e["fiscal_year"].map(scale) * money_to_revenue_max
-    big = (e["quantity"] == "money") & cap.notna() & (v.abs() > cap)
+    big = (e["quantity"] == "money") & (e["currency"] == currency) & cap.notna() & (v.abs() > cap)
     for mask, what in ((neg, "a count, number of users or units, or a nonnegative item cannot be negative"),
                        (frac, "a count is a whole number"),
                        (big, f"a money figure is at most {money_to_revenue_max:g} x the year's revenue")):
@@ -79,7 +80,7 @@ def check_bounds(evidence: pd.DataFrame, catalogue: pd.DataFrame, waivers: pd.Da
             r = e[mask].iloc[0]
             expected = what
             if what.startswith("a money"):
-                expected += f" ({cap[mask].iloc[0]:,.0f} RMB million for FY{int(r['fiscal_year'])})"
+                expected += f" ({cap[mask].iloc[0]:,.0f} {currency} million for FY{int(r['fiscal_year'])})"
             raise InputError(r["raw_file"], f"implausible value for {r['item']}", row=int(r["raw_row"]), column="value",
                              expected=expected + "; waive it in bound_waivers.csv with a reason if it is right",
                              found=r["value_printed"])

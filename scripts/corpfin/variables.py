@@ -38,6 +38,8 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
         v["wacc_last_year"] = str(int(wl.iloc[-1]["fiscal_year"]))
         v["wacc_last"] = num(wl.iloc[-1]["wacc"], 2)
         v["wacc_years"] = ", ".join(f"FY{int(y)}" for y in wl["fiscal_year"])
+    else:
+        v["wacc_last_year"], v["wacc_last"], v["wacc_years"] = GAP, GAP, "no year"
     v["n_panel_values"] = f"{int((panel['period'] == 'FY').sum()):,}"
     v["n_raw_rows"] = f"{evidence_rows:,}"
     v["n_conflicts"] = str(int((conflicts["period"] == "FY").sum()))

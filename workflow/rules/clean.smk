@@ -1,66 +1,53 @@
-# Cleaning and validation: raw extracts -> evidence -> one value per item -> identities, coverage.
+# Cleaning and validation: raw extracts -> evidence -> one value per item -> identities, coverage. Each rule is one
+# job for all companies (common.smk), each company's files written on their own.
 
 
-rule validate_extract:
+rule validate_extracts:
     input:
-        figures=lambda w: expand("data/raw/{company}/{year}/figures.csv", company=w.company, year=company_years(w.company)),
-        sources=lambda w: expand("data/raw/{company}/{year}/sources.csv", company=w.company, year=company_years(w.company)),
+        figures=raw_extracts("figures"),
+        sources=raw_extracts("sources"),
         catalogue="workflow/resources/items.csv",
         units="workflow/resources/units.csv",
-        lib=library_of("validate_extract"),
+        lib=library_of("validate_extracts"),
     output:
-        evidence="data/interim/{company}/evidence.csv",
+        evidence=per_company("interim", "evidence"),
     params:
-        first_year=lambda w: config["companies"][w.company]["fiscal_years"]["first"],
-        years=lambda w: company_years(w.company),
+        companies=company_settings("years"),
     log:
-        "logs/validate_extract/{company}.log",
+        "logs/validate_extracts.log",
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=500,
-        runtime=5,
+        mem_mb=stage_mem_mb(500),
+        runtime=stage_minutes(5),
     conda:
         "../envs/pipeline.yaml"
     script:
-        "../../scripts/validate_extract.py"
+        "../../scripts/validate_extracts.py"
 
 
 rule clean_panel:
     input:
-        evidence="data/interim/{company}/evidence.csv",
+        evidence=per_company("interim", "evidence"),
         # the raw files themselves too: an edited raw file always reruns its validation, even when the
         # intermediate evidence of a failed validation is missing (Snakemake does not rerun a job for a missing
         # intermediate whose consumers are present)
-        raw=lambda w: expand(
-            "data/raw/{company}/{year}/{name}.csv",
-            company=w.company,
-            year=company_years(w.company),
-            name=["figures", "sources"],
-        ),
+        raw=raw_extracts("figures") + raw_extracts("sources"),
         catalogue="workflow/resources/items.csv",
         market="data/processed/market/cost_of_capital.csv",
         lib=library_of("clean_panel"),
-        waivers=lambda w: [p for p in [f"data/raw/{w.company}/bound_waivers.csv"] if Path(p).exists()],
+        waivers=waiver_files(),
     output:
-        panel=report("data/processed/{company}/panel.csv", caption="../report/panel.rst", category="Data and provenance"),
-        conflicts=report(
-            "data/processed/{company}/conflicts.csv", caption="../report/conflicts.rst", category="Data and provenance"
-        ),
-        evidence="data/processed/{company}/evidence.csv",
-        coverage=report(
-            "data/processed/{company}/coverage.csv", caption="../report/coverage.rst", category="Data and provenance"
-        ),
-        fx_estimates=report(
-            "data/processed/{company}/fx_estimates.csv",
-            caption="../report/fx_estimates.rst",
-            category="Data and provenance",
-        ),
+        panel=reported(per_company("processed", "panel"), "../report/panel.rst", "Data and provenance"),
+        conflicts=reported(per_company("processed", "conflicts"), "../report/conflicts.rst", "Data and provenance"),
+        evidence=per_company("processed", "evidence"),
+        coverage=reported(per_company("processed", "coverage"), "../report/coverage.rst", "Data and provenance"),
+        fx_estimates=reported(per_company("processed", "fx_estimates"), "../report/fx_estimates.rst",
+                              "Data and provenance"),
     params:
-        currency=lambda w: config["companies"][w.company]["currency"],
-        years=lambda w: company_years(w.company),
+        companies=company_settings("years", "currency"),
         periods=config["cleaning"]["periods"],
         precedence=config["cleaning"]["precedence"],
         tolerance=config["cleaning"]["conflict_tolerance_relative"],
@@ -71,14 +58,14 @@ rule clean_panel:
         identities=config["cleaning"]["identities"],
         wacc_inputs=WACC_INPUTS,
     log:
-        "logs/clean_panel/{company}.log",
+        "logs/clean_panel.log",
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -87,26 +74,24 @@ rule clean_panel:
 
 rule check_identities:
     input:
-        panel="data/processed/{company}/panel.csv",
+        panel=per_company("processed", "panel"),
         lib=library_of("check_identities"),
     output:
-        checks=report(
-            "data/processed/{company}/identity_checks.csv",
-            caption="../report/identities.rst",
-            category="Data and provenance",
-        ),
+        checks=reported(per_company("processed", "identity_checks"), "../report/identities.rst",
+                        "Data and provenance"),
     params:
+        companies=COMPANIES,
         identities=config["cleaning"]["identities"],
         tolerance=config["cleaning"]["identity_tolerance_relative"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/check_identities/{company}.log",
+        "logs/check_identities.log",
     conda:
         "../envs/pipeline.yaml"
     script:

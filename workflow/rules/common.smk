@@ -1,8 +1,17 @@
-# Helpers shared by the rules: the company and fiscal-year wildcards, library modules as inputs.
+# Helpers shared by the rules: the companies and their settings, the files of each stage, library modules as inputs.
+#
+# Every company stage (validation, cleaning, identities, ratios, WACC, EVA, trend tests) is one job that takes all
+# companies at once through the library and writes each company's own files: the number of jobs does not grow
+# with the number of companies (a job's start, mostly imports, costs about a second; the library's work per
+# company is a few milliseconds).
+from corpfin.companies import settings_of
 from corpfin.imports import library_modules
 
+COMPANIES = list(config["companies"])
+# whose paper reports/paper.qmd renders (the others are its peers)
+PAPER = config["paper"]["company"]
 
-# CAPM inputs of the WACC (corpfin.eva.capm_inputs): the names imputation.carried may list.
+# CAPM inputs of the WACC (corpfin.cost_of_capital.capm_inputs): the names imputation.carried may list.
 WACC_INPUTS = ["risk_free", "equity_risk_premium", "country_risk_premium", "beta", "cost_of_debt", "default_spread"]
 
 
@@ -21,29 +30,45 @@ def company_years(company):
     return list(range(fy["first"], fy["last"] + 1))
 
 
+def raw_extracts(name):
+    """Every company's raw `name` files (figures or sources), company by company, year by year."""
+    return [f"data/raw/{c}/{y}/{name}.csv" for c in COMPANIES for y in company_years(c)]
+
+
+def per_company(folder, name):
+    """One file per company, in the order of COMPANIES (the scripts pair them with the company list)."""
+    return [f"data/{folder}/{c}/{name}.csv" for c in COMPANIES]
+
+
+def waiver_files():
+    """The companies' plausibility waivers that exist (data/raw/<company>/bound_waivers.csv)."""
+    return [p for p in (f"data/raw/{c}/bound_waivers.csv" for c in COMPANIES) if Path(p).exists()]
+
+
+def company_settings(*keys):
+    """Per company, what a company stage reads (corpfin.companies.settings_of): `keys` among years, currency,
+    fiscal_year_end, wacc (its market's inputs and its own beta) and eva (with its own capitalisation and preferred
+    shares). A rule takes only the keys it reads, so that a changed setting reruns exactly the rules that use it."""
+    return {c: {k: settings_of(config, c)[k] for k in keys} for c in COMPANIES}
+
+
+# A company stage's request grows with the companies it takes (on a cluster, the group's request is computed from
+# them: profiles/slurm): its memory by a few MB and its time limit by a minute per hundred companies.
+def stage_mem_mb(base):
+    return base + 4 * len(COMPANIES)
+
+
+def stage_minutes(base):
+    return base + len(COMPANIES) // 100
+
+
 def library_of(script):
     """The library modules a rule's script imports, directly or through other modules (corpfin.imports): declared as
     inputs, so that editing a formula reruns exactly the rules that use it."""
     return library_modules(Path("scripts") / f"{script}.py", Path("scripts/corpfin"))
 
 
-def all_targets():
-    out = []
-    for company in config["companies"]:
-        out += [
-            f"data/processed/{company}/panel.csv",
-            f"data/processed/{company}/identity_checks.csv",
-            f"data/processed/{company}/coverage.csv",
-            f"data/processed/{company}/ratios.csv",
-            f"data/processed/{company}/eva.csv",
-            f"data/processed/{company}/trend_tests.csv",
-        ]
-        out.append(f"data/processed/{company}/claims_audit.csv")
-    return out + ["reports/paper.html", "reports/manifest.tsv", "reports/tables/computability.md"]
-
-
-# The paper: whose tables it shows, and its table and figure files.
-PAPER = config["paper"]["company"]
+# The paper: its table and figure files.
 TABLES = [
     "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
     "trends", "claims", "gaps", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
@@ -57,26 +82,32 @@ TABLES += [f"{name}_notes" for name in ("ratios_profitability", "ratios_solvency
                                         "ratios_growth", "ratios_profit_quality", "ratios_cost_structure",
                                         "ratios_profit_model", "mva", "trends", "eva_robustness", "gaps")]
 FIGURES = ["segments", "margins", "eva", "trends", "coverage"]
-def manifest_inputs(wildcards):
-    files = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
-             "data/processed/market/fx_check.csv",
-             "reports/_variables.yml", "reports/tables/computability.md", f"data/processed/{PAPER}/computability.csv"]
-    files += expand("reports/tables/{name}.md", name=TABLES)
-    files += expand("reports/figures/{name}.png", name=FIGURES)
-    for company in config["companies"]:
-        files += expand(
-            "data/processed/{company}/{name}.csv",
-            company=company,
-            name=[
-                "panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc",
-                "eva_buildup", "eva", "eva_sensitivity", "trend_tests", "claims_audit", "fx_estimates", "mva",
-                "eva_robustness", "eva_robustness_scenarios",
-            ],
-        )
-    return files
 
+# every company's processed tables
+COMPANY_TABLES = ["panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc", "eva_buildup",
+                  "eva", "eva_sensitivity", "trend_tests", "fx_estimates", "mva", "eva_robustness",
+                  "eva_robustness_scenarios"]
+PAPER_FILES = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf"]
+
+
+def published_files():
+    """Every file the build publishes: the paper, its tables, figures and variables, every processed table. The
+    default target builds them all (a deleted one comes back) and the manifest lists them all."""
+    files = PAPER_FILES + ["data/processed/market/cost_of_capital.csv", "data/processed/market/market_conflicts.csv",
+                           "data/processed/market/fx_check.csv", "reports/_variables.yml",
+                           "reports/tables/computability.md", f"data/processed/{PAPER}/computability.csv",
+                           f"data/processed/{PAPER}/claims_audit.csv"]
+    files += [f"reports/tables/{name}.md" for name in TABLES]
+    files += [f"reports/figures/{name}.png" for name in FIGURES]
+    files += [f"data/processed/{c}/{name}.csv" for c in COMPANIES for name in COMPANY_TABLES]
+    return files
 
 
 wildcard_constraints:
     company="[a-z][a-z0-9_]*",
     year="[0-9]{4}",
+
+
+def reported(paths, caption, category):
+    """Files shown in Snakemake's provenance report (`snakemake --report`), each with its caption and category."""
+    return [report(p, caption=caption, category=category) for p in paths]

@@ -28,24 +28,23 @@ rule clean_market_data:
 
 rule compute_ratios:
     input:
-        panel="data/processed/{company}/panel.csv",
-        checks="data/processed/{company}/identity_checks.csv",
+        panel=per_company("processed", "panel"),
+        checks=per_company("processed", "identity_checks"),
         lib=library_of("compute_ratios"),
     output:
-        ratios=report(
-            "data/processed/{company}/ratios.csv", caption="../report/ratios.rst", category="Financial performance"
-        ),
+        ratios=reported(per_company("processed", "ratios"), "../report/ratios.rst", "Financial performance"),
     params:
+        companies=COMPANIES,
         tax_rate_percent=config["ratios"]["roic_tax_rate_percent"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: NEAR_CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/compute_ratios/{company}.log",
+        "logs/compute_ratios.log",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -54,24 +53,24 @@ rule compute_ratios:
 
 rule compute_wacc:
     input:
-        panel="data/processed/{company}/panel.csv",
-        checks="data/processed/{company}/identity_checks.csv",
+        panel=per_company("processed", "panel"),
+        checks=per_company("processed", "identity_checks"),
         market="data/processed/market/cost_of_capital.csv",
         lib=library_of("compute_wacc"),
     output:
-        wacc=report("data/processed/{company}/wacc.csv", caption="../report/wacc.rst", category="EVA"),
+        wacc=reported(per_company("processed", "wacc"), "../report/wacc.rst", "EVA"),
     params:
-        wacc=config["wacc"],
+        companies=company_settings("wacc"),
         imputation=config["imputation"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/compute_wacc/{company}.log",
+        "logs/compute_wacc.log",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -80,28 +79,27 @@ rule compute_wacc:
 
 rule compute_eva_scenarios:
     input:
-        panel="data/processed/{company}/panel.csv",
+        panel=per_company("processed", "panel"),
         market="data/processed/market/cost_of_capital.csv",
         catalogue="workflow/resources/items.csv",
         lib=library_of("compute_eva_scenarios"),
     output:
-        scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
-        summary="data/interim/{company}/eva_robustness.csv",
+        scenarios=per_company("interim", "eva_robustness_scenarios"),
+        summary=per_company("interim", "eva_robustness"),
     params:
-        eva=config["eva"],
-        wacc=config["wacc"],
+        companies=company_settings("wacc", "eva"),
         imputation=config["imputation"],
         identities=config["cleaning"]["identities"],
         sensitivity=config["sensitivity"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/compute_eva_scenarios/{company}.log",
+        "logs/compute_eva_scenarios.log",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -110,38 +108,32 @@ rule compute_eva_scenarios:
 
 rule compute_eva:
     input:
-        panel="data/processed/{company}/panel.csv",
+        panel=per_company("processed", "panel"),
         market="data/processed/market/cost_of_capital.csv",
-        wacc="data/processed/{company}/wacc.csv",
-        scenarios="data/interim/{company}/eva_robustness_scenarios.csv",
-        scenario_summary="data/interim/{company}/eva_robustness.csv",
+        wacc=per_company("processed", "wacc"),
+        scenarios=per_company("interim", "eva_robustness_scenarios"),
+        scenario_summary=per_company("interim", "eva_robustness"),
         lib=library_of("compute_eva"),
     output:
-        buildup=report(
-            "data/processed/{company}/eva_buildup.csv", caption="../report/eva_buildup.rst", category="EVA"
-        ),
-        summary=report("data/processed/{company}/eva.csv", caption="../report/eva.rst", category="EVA"),
-        sensitivity=report(
-            "data/processed/{company}/eva_sensitivity.csv", caption="../report/eva_sensitivity.rst", category="EVA"
-        ),
-        robustness=report(
-            "data/processed/{company}/eva_robustness.csv", caption="../report/eva_robustness.rst", category="EVA"
-        ),
-        robustness_long="data/processed/{company}/eva_robustness_scenarios.csv",
-        mva=report("data/processed/{company}/mva.csv", caption="../report/mva.rst", category="EVA"),
+        buildup=reported(per_company("processed", "eva_buildup"), "../report/eva_buildup.rst", "EVA"),
+        summary=reported(per_company("processed", "eva"), "../report/eva.rst", "EVA"),
+        sensitivity=reported(per_company("processed", "eva_sensitivity"), "../report/eva_sensitivity.rst", "EVA"),
+        robustness=reported(per_company("processed", "eva_robustness"), "../report/eva_robustness.rst", "EVA"),
+        robustness_long=per_company("processed", "eva_robustness_scenarios"),
+        mva=reported(per_company("processed", "mva"), "../report/mva.rst", "EVA"),
     params:
-        eva=config["eva"],
+        companies=company_settings("currency", "eva"),
         fx=config["cleaning"]["fx_estimates"],
         sensitivity=config["sensitivity"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/compute_eva/{company}.log",
+        "logs/compute_eva.log",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -160,7 +152,8 @@ rule count_computable_years:
             "reports/tables/computability.md", caption="../report/computability.rst", category="Data and provenance"
         ),
     params:
-        cfg={k: config[k] for k in ("cleaning", "imputation", "ratios", "wacc", "eva")},
+        cfg={**{k: config[k] for k in ("cleaning", "imputation", "ratios")},
+             **company_settings("wacc", "eva")[PAPER]},
         window=lambda w: (company_years(PAPER)[0], company_years(PAPER)[-1]),
     threads: 1
     resources:

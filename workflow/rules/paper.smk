@@ -4,23 +4,19 @@
 rule audit_claims:
     input:
         claims="data/raw/claims/claims.csv",
-        panel="data/processed/{company}/panel.csv",
-        ratios="data/processed/{company}/ratios.csv",
-        eva="data/processed/{company}/eva.csv",
+        panel=f"data/processed/{PAPER}/panel.csv",
+        ratios=f"data/processed/{PAPER}/ratios.csv",
+        eva=f"data/processed/{PAPER}/eva.csv",
         catalogue="workflow/resources/items.csv",
         lib=library_of("audit_claims"),
     output:
-        audit=report(
-            "data/processed/{company}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"
-        ),
-    group:
-        "shard"
+        audit=report(f"data/processed/{PAPER}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     log:
-        "logs/audit_claims/{company}.log",
+        "logs/audit_claims.log",
     conda:
         "../envs/pipeline.yaml"
     script:
@@ -173,7 +169,7 @@ rule render_paper:
 
 rule write_manifest:
     input:
-        files=manifest_inputs,
+        files=published_files(),
         lib=library_of("write_manifest"),
     output:
         manifest="reports/manifest.tsv",

@@ -3,25 +3,24 @@
 
 rule run_trend_tests:
     input:
-        panel="data/processed/{company}/panel.csv",
-        ratios="data/processed/{company}/ratios.csv",
-        eva="data/processed/{company}/eva.csv",
+        panel=per_company("processed", "panel"),
+        ratios=per_company("processed", "ratios"),
+        eva=per_company("processed", "eva"),
         lib=library_of("run_trend_tests"),
     output:
-        trends=report(
-            "data/processed/{company}/trend_tests.csv", caption="../report/trends.rst", category="Trend tests"
-        ),
+        trends=reported(per_company("processed", "trend_tests"), "../report/trends.rst", "Trend tests"),
     params:
+        companies=COMPANIES,
         trends=config["trends"],
     group:
-        "shard"
+        "companies"
     threads: 1
     priority: CRITICAL_PATH
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=stage_mem_mb(1000),
+        runtime=stage_minutes(10),
     log:
-        "logs/run_trend_tests/{company}.log",
+        "logs/run_trend_tests.log",
     conda:
         "../envs/pipeline.yaml"
     script:
