@@ -19,7 +19,8 @@ from .units import parse_number, resolution, unit_table
 FIGURE_COLUMNS = ["company", "fiscal_year", "period", "item", "value", "unit", "unit_note", "source_id"]
 SOURCE_COLUMNS = ["source_id", "kind", "document", "section", "url", "evidence", "reliability_flag",
                   "doc_period_end", "doc_type", "ledger_ref"]
-PERIODS = ("FY", "H1", "Q1", "Q2", "Q3", "Q4")
+# FY, half and quarters; 9M the first nine months; AT a point in time (the date is in the document, e.g. at the listing)
+PERIODS = ("FY", "H1", "Q1", "Q2", "Q3", "Q4", "9M", "AT")
 KINDS = ("company_document", "filing_summary", "aggregator", "academic", "news")
 DOC_TYPES = ("annual_report", "interim_report", "results_announcement", "press_release", "other")
 # reliability flags: empty, or reasons joined by '; ', each starting with one of these (tools/transcribe_ledger.py)
