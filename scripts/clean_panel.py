@@ -7,6 +7,7 @@ import pandas as pd
 
 from corpfin import companies as C
 from corpfin.coverage import coverage_table
+from corpfin.debt import check_derivations
 from corpfin.derive import panel_in_mode, validate_imputation
 from corpfin.errors import ConfigError, InputError
 from corpfin.estimates import add_estimates, fx_estimate_table, is_estimate
@@ -46,7 +47,7 @@ def main(smk) -> None:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None
     outputs = {name: C.files_of(getattr(smk.output, name), companies)
-               for name in ("panel", "conflicts", "evidence", "coverage", "fx_estimates")}
+               for name in ("panel", "conflicts", "evidence", "coverage", "fx_estimates", "debt_checks")}
     for currency, names in C.groups(companies, "currency"):
         ev_in = evidence[evidence["company"].isin(names)]
         panel, conflicts, ev = choose_values(ev_in, periods=list(smk.params.periods), currency=currency,
@@ -57,13 +58,17 @@ def main(smk) -> None:
         table = fx_estimate_table(ev, panel, market, fx_here, kinds=list(prec["kinds"]),
                                   doc_types=list(prec["doc_types"]), relative=float(smk.params.tolerance))
         panel = add_estimates(panel, table, ev, float(fx["per"]))
-        panel = panel_in_mode(panel, imp["mode"], list(smk.params.identities), imp["derived_identities"], catalogue)
+        debt = dict(smk.params.debt)
+        panel = panel_in_mode(panel, imp["mode"], list(smk.params.identities), imp["derived_identities"], catalogue,
+                              debt)
+        checks = check_derivations(panel, debt)
         parts = {name: C.split(frame, names) for name, frame in
-                 (("panel", panel), ("conflicts", conflicts), ("evidence", ev), ("fx_estimates", table))}
+                 (("panel", panel), ("conflicts", conflicts), ("evidence", ev), ("fx_estimates", table),
+                  ("debt_checks", checks))}
         for company in names:
             cov = coverage_table(parts["panel"][company], catalogue, company, list(companies[company]["years"]),
                                  list(smk.params.statements))
-            for name in ("panel", "conflicts", "evidence", "fx_estimates"):
+            for name in ("panel", "conflicts", "evidence", "fx_estimates", "debt_checks"):
                 write_table(parts[name][company], outputs[name][company])
             write_table(cov, outputs["coverage"][company])
             p = parts["panel"][company]

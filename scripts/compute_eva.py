@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 
 from corpfin import companies as C
-from corpfin.eva import METHODS, compute_eva, eva_summary, market_value_added, sensitivity
+from corpfin.eva import METHODS, compute_eva, eva_change, eva_summary, sensitivity
+from corpfin.market_value import market_value_added
 from corpfin.io import read_table, setup_logging, write_bytes, write_table
 
 
@@ -16,7 +17,7 @@ def main(smk) -> None:
     wacc = C.read_all(read_table, C.files_of(smk.input.wacc, settings))
     market = read_table(smk.input.market)
     out = {name: C.files_of(getattr(smk.output, name), settings)
-           for name in ("buildup", "summary", "sensitivity", "robustness", "robustness_long", "mva")}
+           for name in ("buildup", "summary", "change", "sensitivity", "robustness", "robustness_long", "mva")}
     scenarios = {name: C.files_of(getattr(smk.input, name), settings) for name in ("scenarios", "scenario_summary")}
     for eva_cfg, names in C.groups(settings, "eva"):
         cfg = {**dict(eva_cfg), "sensitivity": dict(smk.params.sensitivity)}
@@ -29,7 +30,7 @@ def main(smk) -> None:
                                             cfg["equity_items"], cfg["debt_items"], cfg["mva"]["cash_items"],
                                             settings[c]["currency"]) for c in names], ignore_index=True)
         parts = {name: C.split(frame, names) for name, frame in
-                 (("buildup", b), ("summary", s),
+                 (("buildup", b), ("summary", s), ("change", eva_change(s)),
                   ("sensitivity", sens), ("mva", mva))}
         for company in names:
             for name, by_company in parts.items():

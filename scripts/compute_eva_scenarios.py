@@ -17,13 +17,13 @@ def main(smk) -> None:
     market, catalogue = read_table(smk.input.market), read_reference(smk.input.catalogue)
     outs = {name: C.files_of(getattr(smk.output, name), settings) for name in ("scenarios", "summary")}
     for company, s in settings.items():
-        cfg = {**dict(s["eva"]), "sensitivity": dict(smk.params.sensitivity)}
-        long, summary = robustness(panel[panel["company"] == company], market, dict(s["wacc"]), cfg,
-                                   dict(smk.params.imputation), list(smk.params.identities), catalogue)
+        long, summary = robustness(panel[panel["company"] == company], market, dict(s["wacc"]), dict(s["eva"]),
+                                   dict(smk.params.imputation), list(smk.params.identities), catalogue,
+                                   dict(smk.params.fx), s["currency"])
         write_table(long, outs["scenarios"][company])
         write_table(summary, outs["summary"][company])
-        log.info("%s: %d scenarios; sign of EVA: %s", company, long["scenario"].nunique(),
-                 summary["sign"].value_counts().to_dict())
+        log.info("%s: %d scenarios; verdicts: %s", company, long["scenario"].nunique(),
+                 summary["verdict"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ def main(smk) -> None:
     F.save(F.eva_bars(buildup, years), smk.output.eva)
     F.save(F.coverage_map(coverage, years, list(smk.params.statements)), smk.output.coverage)
     tables = {"panel": panel, "ratios": ratios, "eva": eva}
-    series = {name: series_from(tables, s["table"], s["key"]) for name, s in smk.params.series.items()}
+    series = {name: series_from(tables, s["table"], s["key"], s.get("method")) for name, s in smk.params.series.items()}
     labels = vocabulary(read_table(smk.input.catalogue), dict(smk.params.series))
     F.save(F.trend_lines(series, trends, labels), smk.output.trends)
     log.info("5 figures written")

@@ -18,7 +18,7 @@ def main(smk) -> None:
             column = "item" if s["table"] == "panel" else "ratio"
             if s["table"] != "eva" and len(tables[s["table"]]) and s["key"] not in set(tables[s["table"]][column]):
                 raise SystemExit(f"ERROR workflow/config.yaml trends.series.{name}: no {s['table']} key {s['key']!r}")
-            series[name] = series_from(tables, s["table"], s["key"])
+            series[name] = series_from(tables, s["table"], s["key"], s.get("method"))
         t = run_trend_tests(series, cfg)
         write_table(t, out[company])
         log.info("%s verdicts: %s", company, t["verdict"].value_counts().to_dict())

@@ -12,8 +12,7 @@ def frames(gm_last=20.9, eva_2022=-12037.0, claims_verdicts=("supported", "contr
     summary = pd.DataFrame({"method": "residual_income", "fiscal_year": [2021, 2022, 2023],
                             "eva": [8996.0, eva_2022, 2693.0]})
     robust = pd.DataFrame({"method": "residual_income", "fiscal_year": [2021, 2022, 2023], "base": summary["eva"],
-                           "sign": ["robust positive", "robust negative" if eva_2022 < 0 else "robust positive",
-                                    "not robust"]})
+                           "verdict": ["robust", "robust", "not robust"]})
     claims = pd.DataFrame({"verdict": list(claims_verdicts)})
     coverage = pd.DataFrame({"status": ["company_document", "gap", "derived", "fx_estimate"]})
     return ratios, trends, summary, robust, claims, coverage

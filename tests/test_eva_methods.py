@@ -7,7 +7,8 @@ import pytest
 
 from test_ratios_eva import EVA_CFG, MARKET, WACC_CFG, make_panel
 from corpfin.cost_of_capital import compute_wacc
-from corpfin.eva import compute_eva, eva_summary, market_value_added, shifted_evas
+from corpfin.eva import compute_eva, eva_summary, shifted_evas
+from corpfin.market_value import market_value_added
 
 P3 = make_panel({
     2019: {"total_equity": 300.0, "total_borrowings": 100.0, "total_liabilities": 500.0, "total_assets": 800.0},
@@ -48,9 +49,10 @@ def test_residual_income_by_hand_on_opening_equity():
 
 
 def test_entity_nopat_removes_portfolio_revaluation_as_its_own_line():
-    cfg = {**EVA_CFG, "nopat_remove_items": ["fv_changes_investments_fvtpl"]}
+    cfg = {**EVA_CFG, "nopat": {**EVA_CFG["nopat"], "remove_items": ["fv_changes_investments_fvtpl"]}}
     w, b = build(cfg)
-    removed, _ = line(b, "simple", 2020, "less: removed non-operating items")
+    removed, _ = line(b, "simple", 2020,
+                      "less: removed non-operating items (revaluation of investments, associates)")
     assert removed == pytest.approx(-30.0)
     nopat, _ = line(b, "simple", 2020, "nopat")
     assert nopat == pytest.approx((100 - 30) * 0.75)
@@ -111,14 +113,13 @@ def test_enterprise_value_by_hand():
 
 
 # --- the real data ------------------------------------------------------------------------------------------
-def test_headline_residual_income_is_computable_for_every_year_fy2019_fy2024(built):
+def test_headline_is_entity_eva_and_residual_income_is_not_meaningful_before_the_listing(built):
     e = pd.read_csv(built / "data/processed/xiaomi/eva.csv")
     h = e[e["headline"]]
-    assert set(h["method"]) == {"residual_income"}
-    years = sorted(h.loc[h["eva"].notna(), "fiscal_year"])
-    assert years == [2019, 2020, 2021, 2022, 2023, 2024]
-    pre = h.set_index("fiscal_year").loc[[2016, 2017, 2018], "status"]
-    assert pre.str.startswith("not meaningful: preferred shares").all()
+    assert set(h["method"]) == {"simple"}
+    ri = e[e.method == "residual_income"].set_index("fiscal_year")
+    assert sorted(ri.loc[ri["eva"].notna()].index) == [2019, 2020, 2021, 2022, 2023, 2024]
+    assert ri.loc[[2016, 2017, 2018], "status"].str.startswith("not meaningful: preferred shares").all()
 
 
 def test_residual_income_fy2024_by_hand_from_the_printed_inputs(built):
@@ -136,43 +137,12 @@ def test_residual_income_fy2024_by_hand_from_the_printed_inputs(built):
     assert ri["eva"] == pytest.approx(12555.0, abs=1.0)
 
 
-def test_simple_eva_on_a_real_year_by_hand(built):
-    """The simple method on FY2024 with the removal list emptied (the FY2024 fair-value line is not sourced)."""
-    panel = pd.read_csv(built / "data/processed/xiaomi/panel.csv")
-    market = pd.read_csv(built / "data/processed/market/cost_of_capital.csv")
-    wacc = pd.read_csv(built / "data/processed/xiaomi/wacc.csv")
-    import yaml
-
-    from corpfin.companies import settings_of
-
-    cfg = settings_of(yaml.safe_load((built / "workflow/config.yaml").read_text()), "xiaomi")["eva"]
-    b = compute_eva(panel, market, wacc, {**cfg, "nopat_remove_items": []})
-    s = eva_summary(b, "simple").set_index("fiscal_year")
-    p = panel[panel.period == "FY"].set_index(["item", "fiscal_year"])["value"]
-    w = wacc.set_index("fiscal_year")
-    nopat = p[("operating_profit", 2024)] * (1 - w.at[2024, "tax_rate"] / 100)
-    cap = (p[("equity_attributable_owners", 2024)] + p[("equity_attributable_owners", 2023)]) / 2 + \
-          (p[("total_debt_incl_leases", 2024)] + p[("total_debt_incl_leases", 2023)]) / 2
-    assert s.at[2024, "eva"] == pytest.approx(nopat - cap * w.at[2024, "wacc"] / 100)
-
-
-def test_robustness_labels_the_sign_of_each_headline_year(built):
-    r = pd.read_csv(built / "data/processed/xiaomi/eva_robustness.csv")
-    ri = r[r.method == "residual_income"].set_index("fiscal_year")
-    assert ri.at[2022, "sign"] == "robust negative"
-    assert set(ri.loc[[2019, 2020, 2021, 2023, 2024], "sign"]) == {"robust positive"}
-    sc = pd.read_csv(built / "data/processed/xiaomi/eva_robustness_scenarios.csv")
-    assert {"base", "beta_low", "beta_high", "erp_timing", "risk_free", "imputation", "rd_life_3",
-            "rd_life_7"} <= set(sc["scenario"])
-    text = (built / "reports/_variables.yml").read_text(encoding="utf-8")
-    assert "is negative under every scenario in FY2022" in text
-
-
 def test_eva_series_enter_the_trend_family_with_their_smallest_attainable_p(built):
     t = pd.read_csv(built / "data/processed/xiaomi/trend_tests.csv").set_index("series")
-    for name in ("eva", "eva_spread", "return_on_capital"):
-        assert t.at[name, "n"] == 6 and t.at[name, "verdict"] != "not tested"
-        assert t.at[name, "mk_min_attainable_p"] == pytest.approx(2 / 720)   # exact test, n = 6, no ties
+    for name, n in (("eva", 7), ("eva_spread", 7), ("residual_income_adjusted", 6), ("residual_income", 6)):
+        assert t.at[name, "n"] == n and t.at[name, "verdict"] != "not tested"
+        # exact test, no ties: the smallest attainable two-sided p is 2 / n!
+        assert t.at[name, "mk_min_attainable_p"] == pytest.approx(2 / np.prod(range(1, n + 1)))
 
 
 def test_shifted_eva_moves_only_the_capital_charge():
@@ -196,25 +166,31 @@ def _by_method(b: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("change,cfg_key", [
-    ("wacc", None),                                   # another WACC table: rate, cost of equity
-    ("cfg", "stern_stewart"), ("cfg", "sasac"), ("cfg", "residual_income"),
+    ("ke", None),                                     # another cost of equity (and so another WACC)
+    ("wacc", None),                                   # another WACC with the same cost of equity: weights, debt, tax
+    ("cfg", "stern_stewart"), ("cfg", "sasac"), ("cfg", "residual_income"), ("cfg", "nopat"), ("cfg", "capital"),
 ])
 def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cfg_key):
-    """Each claim of corpfin.eva.METHOD_READS: a method that does not read the WACC table or a method's own settings
-    gives the same rows, line for line, when they change; and the change moves a method that reads it."""
+    """Each claim of corpfin.eva.METHOD_READS: a method that does not read a change gives the same rows, line for
+    line, when it changes; and the change moves every method that reads it."""
     from corpfin.eva import METHOD_READS
 
-    w = compute_wacc(P3, MKT, WCFG)
+    panel = pd.concat([P3, make_panel({2020: {"adjusted_net_profit": 70.0, "investments_book_value": 50.0},
+                                       2021: {"adjusted_net_profit": 95.0, "investments_book_value": 60.0,
+                                              "fv_changes_investments_fvtpl": 10.0}})], ignore_index=True)
+    w = compute_wacc(panel, MKT, WCFG)
     cfg = EVA_CFG
-    if change == "wacc":
-        w2 = w.assign(wacc=w["wacc"] + 1.5, cost_of_equity=w["cost_of_equity"] + 1.0)
-        cfg2, what = cfg, "wacc"
+    if change == "ke":
+        w2, cfg2, what = w.assign(wacc=w["wacc"] + 1.0, cost_of_equity=w["cost_of_equity"] + 1.0), cfg, "ke"
+    elif change == "wacc":
+        w2, cfg2, what = w.assign(wacc=w["wacc"] + 1.5), cfg, "wacc"
     else:
         w2, what = w, cfg_key
         alt = {"stern_stewart": {"rd_life_years": 2}, "sasac": {"nopat_tax_rate_percent": 30},
-               "residual_income": {"equity_item": "total_assets"}}[cfg_key]
+               "residual_income": {"equity_item": "total_assets"}, "nopat": {"revaluation_in": True},
+               "capital": {"portfolio_out": True}}[cfg_key]
         cfg2 = {**cfg, cfg_key: {**cfg[cfg_key], **alt}}
-    base, other = _by_method(compute_eva(P3, MKT, w, cfg)), _by_method(compute_eva(P3, MKT, w2, cfg2))
+    base, other = _by_method(compute_eva(panel, MKT, w, cfg)), _by_method(compute_eva(panel, MKT, w2, cfg2))
     readers = [m for m, reads in METHOD_READS.items() if what in reads]
     assert readers
     for m in METHOD_READS:
@@ -224,45 +200,38 @@ def test_a_method_that_does_not_read_a_change_gives_the_same_build_up(change, cf
             pd.testing.assert_frame_equal(base[m], other[m])
 
 
-def test_methods_to_recompute_by_what_a_scenario_changes():
-    from corpfin.robustness import methods_to_recompute
+def test_a_scenario_counts_only_for_the_methods_it_can_move():
+    from corpfin.robustness import applies
 
-    panel, wacc, imp = object(), {"beta": "configured"}, {"mode": "tiered"}
-    base = {"panel": panel, "wacc": wacc, "imp": imp, "beta": None, "eva": EVA_CFG}
-    assert methods_to_recompute(base, base) == ()
-    assert methods_to_recompute({**base, "beta": 1.1}, base) == (
-        "residual_income", "simple", "stern_stewart")                     # another beta: the WACC table
-    assert methods_to_recompute({**base, "wacc": {"beta": "configured"}}, base) == (
-        "residual_income", "simple", "stern_stewart")                     # another WACC setting, even if equal
-    life = {**base, "eva": {**EVA_CFG, "stern_stewart": {"rd_life_years": 7, "excess_cash": "none"}}}
-    assert methods_to_recompute(life, base) == ("stern_stewart",)
-    assert methods_to_recompute({**base, "panel": object()}, base) is None
-    assert methods_to_recompute({**base, "imp": {"mode": "strict"}}, base) is None
-    common = {**base, "eva": {**EVA_CFG, "equity_items": ["total_assets"]}}   # read by several methods: all
-    assert methods_to_recompute(common, base) is None
+    def sc(*changes):
+        return {"name": "x", "changes": set(changes)}
+    assert [m for m in ("residual_income", "simple", "stern_stewart") if applies(sc("stern_stewart"), m)] == \
+        ["stern_stewart"]                                         # an R&D life moves Stern Stewart only
+    assert not applies(sc("wacc"), "residual_income")               # weights and cost of debt: not residual income
+    assert applies(sc("ke"), "residual_income") and applies(sc("ke"), "simple")
+    assert applies(sc("panel"), "sasac") and applies({"name": "base", "changes": set()}, "sasac")
 
 
-def test_robustness_equals_recomputing_every_scenario_in_full(built, monkeypatch):
-    """On the real data: the scenarios' EVA with only the methods they can change recomputed is the same table,
-    byte for byte, as with all four recomputed under every scenario."""
-    import yaml
+def test_share_of_scenarios_keeping_the_sign_on_a_hand_made_grid():
+    """Two years of one method: FY2021 base +100 kept by 3 of 3 scenarios (robust); FY2022 base +10, kept by one
+    scenario, flipped by two, and one scenario without a value (not counted): share 1/3, not robust, the flipping
+    scenarios named; the spread and the ranges of EVA and of the rate as computed by hand."""
+    from corpfin.robustness import summarise
 
-    from corpfin import robustness as R
-    from corpfin.io import read_reference, read_table
-
-    from corpfin.companies import settings_of
-
-    cfg = yaml.safe_load((built / "workflow/config.yaml").read_text())
-    s = settings_of(cfg, "xiaomi")
-    args = (read_table(built / "data/processed/xiaomi/panel.csv"),
-            read_table(built / "data/processed/market/cost_of_capital.csv"), s["wacc"],
-            {**s["eva"], "sensitivity": cfg["sensitivity"]}, cfg["imputation"], cfg["cleaning"]["identities"],
-            read_reference(built / "workflow/resources/items.csv"))
-    calls = []
-    fast = R.robustness(*args)
-    monkeypatch.setattr(R, "methods_to_recompute", lambda *a: calls.append(a) or None)
-    full = R.robustness(*args)
-    assert len(calls) == 7                     # every scenario after the base recomputed in full
-    for a, b in zip(fast, full):
-        pd.testing.assert_frame_equal(a, b)
-        assert a.to_csv(index=False) == b.to_csv(index=False)
+    def row(year, scenario, eva, spread, rate):
+        return {"company": "acme", "fiscal_year": year, "method": "simple", "scenario": scenario,
+                "description": scenario, "eva": eva, "eva_spread": spread, "cost_of_capital": rate, "status": ""}
+    long = pd.DataFrame([row(2021, "base", 100.0, 5.0, 8.0), row(2021, "a", 80.0, 4.0, 9.0),
+                         row(2021, "b", 120.0, 6.0, 7.0), row(2021, "c", 5.0, 0.2, 10.8),
+                         row(2022, "base", 10.0, 0.5, 8.0), row(2022, "a", -5.0, -0.2, 8.7),
+                         row(2022, "b", 2.0, 0.1, 8.4), row(2022, "c", -1.0, -0.05, 8.55),
+                         row(2022, "d", np.nan, np.nan, np.nan)])
+    s = summarise(long).set_index("fiscal_year")
+    assert (s.at[2021, "n_scenarios"], s.at[2021, "n_keep"], s.at[2021, "share_keep"]) == (3, 3, 1.0)
+    assert s.at[2021, "verdict"] == "robust" and s.at[2021, "flips"] == ""
+    assert (s.at[2022, "n_scenarios"], s.at[2022, "n_keep"]) == (3, 1)
+    assert s.at[2022, "share_keep"] == pytest.approx(1 / 3)
+    assert s.at[2022, "verdict"] == "not robust" and s.at[2022, "flips"] == "a c"
+    assert (s.at[2022, "min"], s.at[2022, "max"]) == (-5.0, 10.0)
+    assert (s.at[2022, "rate_min"], s.at[2022, "rate_max"]) == (8.0, 8.7)
+    assert s.at[2022, "spread_pp"] == 0.5 and s.at[2022, "sign"] == "positive"

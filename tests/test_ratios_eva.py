@@ -91,9 +91,15 @@ WACC_CFG = {"risk_free": {"items": ["rf"], "treatment": "less_default_spread"},
             "cost_of_debt": {"items": ["kd"], "spread_pp": 0.0}, "tax_rate": {"item": "tax"}, "weights": "book",
             "equity_items": ["total_equity"], "debt_items": ["total_borrowings"],
             "bounds_percent": {"min": 2.0, "max": 20.0}}
-EVA_CFG = {"equity_items": ["total_equity"], "debt_items": ["total_borrowings"], "nopat_remove_items": [],
+# the operating route of NOPAT with nothing removed (the hand-made statements print operating profit); the adjusted
+# route has tests of its own
+EVA_CFG = {"equity_items": ["total_equity"], "debt_items": ["total_borrowings"],
+           "nopat": {"route": "operating", "adjusted_item": "adjusted_net_profit", "interest_item": "interest_expense",
+                     "max_interest_rate_percent": 10, "remove_items": [],
+                     "revaluation_item": "fv_changes_investments_fvtpl", "tax": "statutory", "revaluation_in": False},
+           "capital": {"portfolio_items": ["investments_book_value"], "portfolio_out": False},
            "preferred_shares": {"last_year_end": 2000, "item": "preferred_shares_liability"},
-           "residual_income": {"equity_item": "total_equity"},
+           "residual_income": {"equity_item": "total_equity", "adjusted_profit_item": "adjusted_net_profit"},
            "sasac": {"rule": "pre2019", "equity_cost_rate_item": "sasac_ke",
                      "nopat_tax_rate_percent": 25, "nonrecurring_weight": 0.5, "nonrecurring_gain_items": [],
                      "equity_items": ["total_equity"], "nibcl_items": ["trade_payables"], "rate_item": "sasac_rate",
@@ -143,7 +149,7 @@ def test_simple_eva_builds_up_line_by_line_by_hand():
 
 def test_eva_equals_spread_times_capital_for_every_method():
     _, b = eva_tables()
-    for m in ("residual_income", "simple", "sasac", "stern_stewart"):
+    for m in ("residual_income", "residual_income_adjusted", "simple", "sasac", "stern_stewart"):
         s = eva_summary(b, m).dropna(subset=["eva"])
         assert np.allclose(s["eva"], s["eva_spread"] / 100 * s["invested_capital"])
 

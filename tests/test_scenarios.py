@@ -99,7 +99,7 @@ def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
     assert ratios.at[("net_margin", 2025), "status"] == "missing profit_for_year FY2025"
     eva = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     st = eva[(eva.method == "simple") & (eva.fiscal_year == 2025)].iloc[0]["status"]
-    assert "missing equity_attributable_owners FY2025" in st
+    assert "missing total_equity FY2025" in st
     assert "FY2025" in (work / "reports/paper.html").read_text(encoding="utf-8")
 
 
@@ -128,7 +128,7 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     shutil.copytree(built, work)
     before = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     cfg = work / "workflow/config.yaml"
-    cfg.write_text(cfg.read_text().replace("  method: residual_income\n", "  method: stern_stewart\n"))
+    cfg.write_text(cfg.read_text().replace("  method: simple\n", "  method: stern_stewart\n"))
     dry = snakemake(work, "-n")
     out = dry.stdout + dry.stderr
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out[out.index("Job stats:"):], flags=re.M))
@@ -137,7 +137,7 @@ def test_switching_the_eva_method_reruns_only_eva_and_its_dependants(built, tmp_
     assert snakemake(work).returncode == 0
     after = pd.read_csv(work / "data/processed/xiaomi/eva.csv")
     assert after.loc[after.headline, "method"].unique().tolist() == ["stern_stewart"]
-    assert before.loc[before.headline, "method"].unique().tolist() == ["residual_income"]
+    assert before.loc[before.headline, "method"].unique().tolist() == ["simple"]
 
 
 def test_every_rule_declares_its_resources_and_the_slurm_profile_has_no_placeholders():

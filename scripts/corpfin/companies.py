@@ -60,5 +60,6 @@ def settings_of(config: dict, company: str) -> dict:
         "fiscal_year_end": s["fiscal_year_end"],
         "wacc": {**config["wacc"], **config["markets"][s["market"]], "beta": s.get("beta")},
         "eva": {**config["eva"], "preferred_shares": s.get("preferred_shares"),
-                "mva": {**config["eva"]["mva"], "market_cap": s.get("market_cap")}},
+                "mva": {**config["eva"]["mva"], "market_cap": s.get("market_cap")},
+                "robustness": {**config["eva"]["robustness"], "credit_spread_item": s.get("credit_spread_item", "")}},
     }

@@ -19,7 +19,7 @@ from .ratios import compute_ratios
 from .markdown import year_ranges
 from .vocabulary import label
 
-EVA_METHODS = ("simple", "sasac", "stern_stewart")
+EVA_METHODS = ("simple", "residual_income_adjusted", "residual_income", "stern_stewart", "sasac")
 
 
 def needs(reasons: pd.Series) -> str:
@@ -48,7 +48,8 @@ def both_modes(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, catalogue: 
     imp = cfg["imputation"]
     out = {}
     for mode in ("strict", "tiered"):
-        p = panel_in_mode(panel, mode, cfg["cleaning"]["identities"], imp["derived_identities"], catalogue)
+        p = panel_in_mode(panel, mode, cfg["cleaning"]["identities"], imp["derived_identities"], catalogue,
+                          cfg["eva"].get("debt"))
         imp_m = {**imp, "mode": mode}
         r = compute_ratios(p, float(cfg["ratios"]["roic_tax_rate_percent"]) / 100.0)
         w = compute_wacc(p, market, dict(cfg["wacc"]), imp_m)

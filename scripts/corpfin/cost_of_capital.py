@@ -118,10 +118,14 @@ def cost_of_equity(rf: Q, beta: Q, erp: Q, crp: Q, spread: Q, treatment: str) ->
 
 
 def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputation: dict | None = None,
-                 beta_override: float | None = None) -> pd.DataFrame:
+                 beta_override: float | None = None, ke_shift_pp: float = 0.0,
+                 market_equity: pd.Series | None = None, tax_override: pd.Series | None = None) -> pd.DataFrame:
     """CAPM cost of equity and WACC per company-year, every input with its source id, vintage and tier (percent).
     Equity and debt are one definition each over the whole window (Wide.definition). imputation: the config's
-    `imputation` section (default strict). beta_override: one beta for every year (robustness scenarios)."""
+    `imputation` section (default strict). For the robustness grid: beta_override, one beta for every year;
+    ke_shift_pp, a shift of the cost of equity; market_equity (by company and fiscal year) for weights: market (the
+    year-end capitalisation in the company's currency; debt at book value, as its market value is not sourced);
+    tax_override, a tax rate per company and year (per cent) instead of the market's statutory rate."""
     imputation = imputation or STRICT
     w = Wide(panel)
     inp = capm_inputs(w, market, cfg, imputation)
@@ -133,19 +137,27 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputatio
                                                       "beta", "cost_of_debt", "default_spread"))
     kd = kd + cfg["cost_of_debt"]["spread_pp"]
     tax, tax_src = market_constant(w, market, cfg["tax_rate"]["item"], None)
+    if tax_override is not None:
+        t = tax_override.reindex(w.index).astype(float)
+        tax = Q(t, pd.Series("", index=w.index, dtype=object).where(t.notna(), "no tax rate (scenario)"), "t")
+        tax_src = "scenario"
     treatment = cfg["risk_free"].get("treatment", "less_default_spread")
     rf_used, ke = cost_of_equity(rf, beta, erp, crp, ds, treatment)
+    ke = ke + ke_shift_pp
+    d, d_item = w.one_of(cfg["debt_items"])
     if cfg["weights"] == "book":
         e, e_item = w.one_of(cfg["equity_items"])
-        d, d_item = w.one_of(cfg["debt_items"])
         e = e.where_positive("book equity")
+    elif market_equity is not None:
+        me = market_equity.reindex(w.index).astype(float)
+        e = Q(me, pd.Series("", index=w.index, dtype=object).where(me.notna(), "no market capitalisation"),
+              "market equity").where_positive("market equity")
+        e_item = "market capitalisation"
     else:
         nan = pd.Series(np.nan, index=w.index)
-        why = pd.Series("market weights are not implemented: the market value of equity exists only as a flagged "
-                        "FX estimate (mva.csv), and the market value of debt is not sourced", index=w.index,
-                        dtype=object)
-        e, d = Q(nan, why, "market equity"), Q(nan.copy(), why.copy(), "market debt")
-        e_item = d_item = ""
+        e = Q(nan, pd.Series("market weights need the market value of equity", index=w.index, dtype=object),
+              "market equity")
+        e_item = ""
     total = e + d
     we, wd = e / total, d / total
     wacc = (we * ke + wd * kd * (tax * -0.01 + 1.0)).clean()

@@ -117,10 +117,14 @@ def strict_panel(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def panel_in_mode(panel: pd.DataFrame, mode: str, identities: list[dict], names: list[str],
-                  catalogue: pd.DataFrame) -> pd.DataFrame:
-    """The panel of an imputation mode, from a panel of either mode: strict drops the derived rows, tiered adds
-    every value the named identities derive from the reported ones (the one place that applies the mode)."""
+                  catalogue: pd.DataFrame, debt: dict | None = None) -> pd.DataFrame:
+    """The panel of an imputation mode, from a panel of either mode (the one place that applies the mode): strict
+    drops the derived rows, tiered adds every value the named identities derive from the reported ones. With `debt`
+    (eva.debt), the one series of interest-bearing debt is rebuilt: printed figures only in strict mode, and the
+    checked derivations too in tiered mode (corpfin.debt)."""
+    from .debt import with_debt_series
+
     base = strict_panel(panel)
-    if mode == "strict":
-        return base
-    return add_derived(base, derive_from_identities(base, identities, list(names), catalogue))
+    if mode != "strict":
+        base = add_derived(base, derive_from_identities(base, identities, list(names), catalogue))
+    return with_debt_series(base, debt, mode != "strict", catalogue)

@@ -1,31 +1,191 @@
-"""EVA by four methods, with the full build-up (the cost of capital is corpfin.cost_of_capital).
+"""EVA by five methods, each with its full build-up (the cost of capital is corpfin.cost_of_capital).
 
 EVA = NOPAT - capital charge, capital charge = invested capital x cost of capital,
 return on capital = NOPAT / invested capital, EVA spread = return on capital - cost of capital,
 so EVA = spread x capital holds for every method and year (tested).
 
-Methods (config eva.method; all three are always computed for the comparison table):
-- simple: NOPAT = operating_profit x (1 - t); capital = avg(equity) + avg(interest-bearing debt); rate = WACC.
-- sasac: China SASAC's simplified EVA for central SOEs, as quoted in shared/sources/notes/eva_methods.md §1.2
-  (dongao CPA Q&A): NOPAT = net profit + (interest expense + R&D adjustment - 50% x non-recurring gains) x (1 - 25%);
-  adjusted capital = avg equity + avg liabilities - avg non-interest-bearing current liabilities - avg construction
-  in progress; rate = SASAC capital-cost rate 5.5% (+0.5 pp when the debt ratio exceeds 75%, pre-2019 rule).
-  The 50% weight is documented only in words (2010 SASAC statement); see the notes.
-- stern_stewart: NOPAT = (operating_profit + R&D expense - R&D amortisation - removed non-operating gains) x (1 - t);
-  capital = avg(equity + interest-bearing debt + unamortised R&D asset) - excess cash (per config); rate = WACC.
-  R&D is capitalised straight-line over a configured life: amortisation_t = sum_{k=1..L} rd_{t-k} / L,
-  asset_t = sum_{k=0..L-1} rd_{t-k} x (L - k) / L. Cash taxes are not in the sources: the statutory rate is applied.
+Entity methods (the studies' measure: EVA of the enterprise, Stewart 1991):
+- simple: NOPAT = adjusted net profit + interest expense x (1 - t) (eva.nopat, route `adjusted`): the company's
+  adjusted (non-IFRS) net profit excludes the revaluation of its investments, share-based compensation and the
+  fair-value changes of the pre-listing preferred shares; adding back the after-tax interest makes it the profit of
+  the whole enterprise before its financing. Route `operating` (a scenario): (operating profit - removed items) x
+  (1 - t). Capital = avg total equity + avg interest-bearing debt (corpfin.debt: as the year's balance sheet states
+  it, leases from FY2019, the preferred shares before the listing); rate = WACC.
+- stern_stewart: the simple NOPAT and capital with R&D capitalised straight-line over a configured life (NOPAT +
+  (R&D - amortisation) x (1 - t), capital + the unamortised R&D asset): amortisation_t = sum_{k=1..L} rd_{t-k} / L,
+  asset_t = sum_{k=0..L-1} rd_{t-k} x (L - k) / L; less excess cash where configured.
+- sasac: China SASAC's simplified EVA for central SOEs (notes on EVA methods, section 1.2): NOPAT = net profit +
+  (interest expense + R&D - 50% x non-recurring gains) x (1 - 25%); capital = avg equity + avg liabilities - avg
+  non-interest-bearing current liabilities - avg construction in progress; rate by the rule in force each year.
+Equity-side methods (residual income, Ohlson 1995; profit attributable to owners is not NOPAT):
+- residual_income: profit attributable to owners - cost of equity x opening equity attributable to owners.
+- residual_income_adjusted: the same on the company's adjusted net profit (revaluation and share-based
+  compensation excluded).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .estimates import BASIS_FX
-from .cost_of_capital import market_series
 from .market import pick
 from .quantity import Q, Wide, concat_long, stack
 from .select import sort_rows
+
+METHODS = ("simple", "residual_income_adjusted", "residual_income", "stern_stewart", "sasac")
+ENTITY_METHODS = ("simple", "stern_stewart", "sasac")
+
+# the formula of each method, printed in its build-up table (eva_buildup.csv, column formula)
+FORMULAS = {
+    "simple": "EVA = [adjusted net profit + interest x (1 - t)] - WACC x [avg total equity + avg interest-bearing "
+              "debt]",
+    "stern_stewart": "EVA = [adjusted net profit + interest x (1 - t) + (R&D - R&D amortisation) x (1 - t)] - WACC x "
+                     "[avg total equity + avg interest-bearing debt + avg unamortised R&D - avg excess cash]",
+    "sasac": "EVA = [net profit + (interest + R&D - 50% x non-recurring gains) x (1 - 25%)] - SASAC rate x "
+             "[avg equity + avg liabilities - avg non-interest-bearing current liabilities - avg construction in "
+             "progress]; rate by the rule of the year",
+    "residual_income": "RI = profit attributable to owners - cost of equity x opening equity attributable to owners",
+    "residual_income_adjusted": "RI = adjusted net profit - cost of equity x opening equity attributable to owners",
+}
+
+
+def effective_tax_rate(w: Wide) -> Q:
+    """Income tax / profit before tax (per cent); none where profit before tax is not positive or the rate falls
+    outside 0-100% (a year of non-taxable gains or losses)."""
+    etr = w["income_tax_expense"] / w["profit_before_tax"].where_positive("profit before tax") * 100.0
+    bad = ((etr.v < 0) | (etr.v > 100)).to_numpy()
+    return Q(etr.v.where(~bad), etr.why.where(~bad, "effective tax rate outside 0-100%"), "effective tax rate",
+             etr.est)
+
+
+def tax_rate(w: Wide, statutory: Q, cfg: dict) -> Q:
+    """The tax rate t (per cent) of NOPAT: the market's statutory rate (eva.nopat.tax: statutory) or the year's
+    effective rate (effective)."""
+    return statutory if cfg["nopat"]["tax"] == "statutory" else effective_tax_rate(w)
+
+
+def interest_cost(w: Wide, debt: Q, kd: Q, cfg: dict) -> Q:
+    """Interest expense as printed, where it is an interest cost: above `max_interest_rate_percent` of average
+    interest-bearing debt a printed figure holds more than interest (aggregators fold other finance items into it),
+    and the year takes the notional interest at the pre-tax cost of debt on average debt, marked as derived."""
+    n = cfg["nopat"]
+    printed = w[n["interest_item"]]
+    implied = printed / debt.where_positive("average interest-bearing debt") * 100.0
+    too_high = (implied.v > float(n["max_interest_rate_percent"])).to_numpy()
+    notional = kd * debt * 0.01
+    years = w.index.get_level_values(1)
+    label = pd.Series([f"derived {n['interest_item']} FY{y} (notional: cost of debt x average debt)" if bad else ""
+                       for y, bad in zip(years, too_high)], index=w.index, dtype=object)
+    est = notional.est.where(~too_high, label) if too_high.any() else printed.est
+    return Q(printed.v.where(~too_high, notional.v), printed.why.where(~too_high, notional.why), "interest",
+             printed.est.where(~too_high, est))
+
+
+def entity_nopat(w: Wide, tax: Q, kd: Q, debt: Q, cfg: dict) -> tuple[Q, list[tuple[str, Q, str]]]:
+    """NOPAT of the enterprise (eva.nopat) and its build-up lines.
+
+    adjusted: adjusted net profit + interest x (1 - t); the lines show profit for the year, the non-IFRS adjustments
+    that lead to the adjusted profit and, as a memo, the revaluation of investments among them (pre-tax, as printed).
+    operating: (operating profit - removed items) x (1 - t).
+    revaluation_in (a scenario): the revaluation added back after tax (the portfolio's gains counted as value)."""
+    n = cfg["nopat"]
+    one_minus_t = tax * -0.01 + 1.0
+    reval = w[n["revaluation_item"]]
+    if n["route"] == "adjusted":
+        profit, adj = w["profit_for_year"], w[n["adjusted_item"]]
+        interest = interest_cost(w, debt, kd, cfg)
+        after_tax = interest * one_minus_t
+        nopat = adj + after_tax
+        lines = [("profit for the year (IFRS)", profit, "money"),
+                 ("less: non-IFRS adjustments (after tax)", adj - profit, "money"),
+                 ("memo: fair-value changes of investments removed (pre-tax)", -reval, "money"),
+                 ("adjusted net profit", adj, "money"),
+                 ("plus: interest expense x (1 - t)", after_tax, "money")]
+    elif n["route"] == "operating":
+        ebit = w["operating_profit"]
+        removed = w.constant(0.0, "0")
+        for it in n["remove_items"]:
+            removed = removed + w[it]
+        adj = ebit - removed
+        taxes = -(adj * tax * 0.01)
+        nopat = adj + taxes
+        lines = [("operating profit (EBIT)", ebit, "money"),
+                 ("less: removed non-operating items (revaluation of investments, associates)", -removed, "money"),
+                 ("less: taxes at t", taxes, "money")]
+    else:
+        raise ValueError(f"eva.nopat.route: unknown value {n['route']!r}; accepted: adjusted, operating")
+    if n.get("revaluation_in"):
+        back = reval * one_minus_t
+        nopat = nopat + back
+        lines.append(("plus: revaluation of investments x (1 - t) (scenario: revaluation counted)", back, "money"))
+    return nopat, lines
+
+
+def entity_capital(w: Wide, cfg: dict) -> tuple[Q, list[tuple[str, Q, str]], str]:
+    """Invested capital of the enterprise: avg total equity + avg interest-bearing debt (one definition each,
+    Wide.definition); less the avg investment portfolio in the matched 'portfolio out' scenario."""
+    eq, eq_item = avg_one_of(w, cfg["equity_items"])
+    debt, debt_item = avg_one_of(w, cfg["debt_items"])
+    lines = [("capital: avg total equity", eq, "money"), ("capital: avg interest-bearing debt", debt, "money")]
+    capital = eq + debt
+    if cfg["capital"].get("portfolio_out"):
+        portfolio, _ = w.first_of(list(cfg["capital"]["portfolio_items"]))
+        prev, _ = w.first_of(list(cfg["capital"]["portfolio_items"]), lag=1)
+        avg = (portfolio + prev) * 0.5
+        capital = capital - avg
+        lines.append(("capital: less avg investment portfolio (scenario: portfolio out)", -avg, "money"))
+    return capital, lines, f"equity: {eq_item}; debt: {debt_item}"
+
+
+def eva_simple(w: Wide, wacc: Q, tax: Q, kd: Q, cfg: dict) -> pd.DataFrame:
+    t = tax_rate(w, tax, cfg)
+    debt, _ = avg_one_of(w, cfg["debt_items"])
+    nopat, nlines = entity_nopat(w, t, kd, debt, cfg)
+    capital, clines, definition = entity_capital(w, cfg)
+    return _lines(w, "simple", nlines + clines + _finish(w, nopat, capital, wacc, w["revenue"]), definition)
+
+
+def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, kd: Q, cfg: dict, life: int | None = None) -> pd.DataFrame:
+    s = cfg["stern_stewart"]
+    life = life or s["rd_life_years"]
+    t = tax_rate(w, tax, cfg)
+    debt, _ = avg_one_of(w, cfg["debt_items"])
+    nopat, nlines = entity_nopat(w, t, kd, debt, cfg)
+    amort, asset = rd_capitalisation(w, life)
+    rd_adj = (w["rd_expenses"] - amort) * (t * -0.01 + 1.0)
+    capital, clines, definition = entity_capital(w, cfg)
+    avg_rd_asset = (asset + rd_asset(w, life, lag=1)) / 2.0
+    cash = w.constant(0.0, "0")
+    if s["excess_cash"] == "cash_and_deposits":
+        cash = w.avg("cash_and_equivalents") + w.avg("short_term_bank_deposits")
+    lines = nlines + [(f"plus: (R&D expense - R&D amortisation, {life}y) x (1 - t)", rd_adj, "money")] + clines + [
+        (f"capital: avg unamortised R&D ({life}y)", avg_rd_asset, "money"),
+        ("capital: less avg excess cash", -cash, "money")]
+    return _lines(w, "stern_stewart", lines + _finish(w, nopat + rd_adj, capital + avg_rd_asset - cash, wacc,
+                                                      w["revenue"]), definition)
+
+
+def eva_residual_income(w: Wide, ke: Q, cfg: dict, adjusted: bool = False) -> pd.DataFrame:
+    """Residual income (Ohlson 1995): profit - ke x opening equity attributable to owners; on the company's adjusted
+    net profit when `adjusted` (revaluation and share-based compensation excluded).
+
+    Opening (prior year-end) equity, not the average: the charge is on the capital the owners had at the start of
+    the year. It needs no debt figure. Before a listing whose preferred shares were carried as liabilities, the
+    owners' book equity is not the capital they committed: such a year is 'not meaningful' unless the shares'
+    carrying amount is sourced (then added back)."""
+    if adjusted:
+        profit, label, method = w[cfg["residual_income"]["adjusted_profit_item"]], "adjusted net profit", \
+            "residual_income_adjusted"
+    else:
+        profit, label, method = w["profit_attributable_owners"], "profit attributable to owners", "residual_income"
+    item = cfg["residual_income"]["equity_item"]
+    eq = w.prev(item)
+    pref, nm = preferred_equivalent(w, cfg, opening=True)
+    lines = [(label, profit, "money"),
+             ("capital: opening equity attributable to owners", eq, "money"),
+             ("capital: opening preferred shares (equity equivalent)", pref, "money")]
+    return _lines(w, method, lines + _finish(w, profit, eq + pref, ke, w["revenue"], nm, _nm_reason(cfg)),
+                  f"equity: {item} (opening)")
+
 
 
 def avg_one_of(w: Wide, items: list[str]) -> tuple[Q, str]:
@@ -60,21 +220,6 @@ def _lines(w: Wide, method: str, lines: list[tuple[str, Q, str]], definition: st
                                    "estimate_inputs", "definition"])
 
 
-METHODS = ("residual_income", "simple", "sasac", "stern_stewart")
-
-
-# the formula of each method, printed in its build-up table (eva_buildup.csv, column formula)
-FORMULAS = {
-    "simple": "EVA = (EBIT - removed non-operating items) x (1 - t) - WACC x [avg equity + avg interest-bearing debt]",
-    "stern_stewart": "EVA = (EBIT + R&D - R&D amortisation - removed non-operating items) x (1 - t) - WACC x "
-                     "[avg equity + avg interest-bearing debt + avg unamortised R&D - avg excess cash]",
-    "sasac": "EVA = [net profit + (interest + R&D - 50% x non-recurring gains) x (1 - 25%)] - SASAC rate x "
-             "[avg equity + avg liabilities - avg non-interest-bearing current liabilities - avg construction in "
-             "progress]; rate by the rule of the year",
-    "residual_income": "RI = profit attributable to owners - cost of equity x opening equity attributable to owners",
-}
-
-
 def not_meaningful(w: Wide, q: Q, mask: pd.Series, reason: str) -> Q:
     """NaN with `reason` where mask (a year whose result has no economic meaning), distinct from a missing input."""
     m = mask.reindex(q.v.index).fillna(False).to_numpy(dtype=bool)
@@ -107,9 +252,9 @@ def _finish(w: Wide, nopat: Q, capital: Q, rate: Q, revenue: Q, nm: pd.Series | 
     charge = capital * rate * 0.01
     eva = nopat - charge
     roc = nopat / capital * 100.0
-    return [("nopat", nopat, "RMB_million"), ("invested_capital", capital, "RMB_million"),
-            ("cost_of_capital", rate, "percent"), ("capital_charge", charge, "RMB_million"),
-            ("eva", eva, "RMB_million"), ("return_on_capital", roc, "percent"),
+    return [("nopat", nopat, "money"), ("invested_capital", capital, "money"),
+            ("cost_of_capital", rate, "percent"), ("capital_charge", charge, "money"),
+            ("eva", eva, "money"), ("return_on_capital", roc, "percent"),
             ("eva_spread", roc - rate, "percentage_points"), ("eva_to_revenue", eva / revenue * 100.0, "percent")]
 
 
@@ -119,34 +264,6 @@ def _nm_reason(cfg: dict) -> str:
         return ""
     return (f"not meaningful: preferred shares carried as liabilities up to FY{pc['last_year_end']} "
             f"(carrying amount not sourced)")
-
-
-def removed_items(w: Wide, items: list[str]) -> Q:
-    """Sum of the non-operating items removed from EBIT (eva.nopat_remove_items): portfolio revaluations and
-    results of associates are not returns of the operating business. A missing item is a gap, never a zero."""
-    removed = w.constant(0.0, "0")
-    for it in items:
-        removed = removed + w[it]
-    removed.name = "removed non-operating items"
-    return removed
-
-
-def eva_simple(w: Wide, wacc: Q, tax: Q, cfg: dict) -> pd.DataFrame:
-    ebit = w["operating_profit"]
-    removed = removed_items(w, cfg["nopat_remove_items"])
-    adj = ebit - removed
-    taxes = -(adj * tax * 0.01)
-    nopat = adj + taxes
-    eq, eq_item = avg_one_of(w, cfg["equity_items"])
-    debt, debt_item = avg_one_of(w, cfg["debt_items"])
-    pref, nm = preferred_equivalent(w, cfg, opening=False)
-    lines = [("operating_profit (EBIT)", ebit, "RMB_million"),
-             ("less: removed non-operating items", -removed, "RMB_million"),
-             ("less: taxes at t", taxes, "RMB_million"),
-             ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
-             ("capital: avg preferred shares (equity equivalent)", pref, "RMB_million")]
-    return _lines(w, "simple", lines + _finish(w, nopat, eq + debt + pref, wacc, w["revenue"], nm, _nm_reason(cfg)),
-                  f"equity: {eq_item}; debt: {debt_item}")
 
 
 def sasac_rate(w: Wide, market: pd.DataFrame, s: dict, eq: Q, debt: Q) -> tuple[Q, str]:
@@ -198,61 +315,14 @@ def eva_sasac(w: Wide, market: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     capital = eq + liab - nibcl - cip
     rate, rule = sasac_rate(w, market, s, eq, debt)
     _, nm = preferred_equivalent(w, cfg, opening=False)
-    lines = [("net profit", np_, "RMB_million"), ("plus: interest expense x (1-25%)", interest, "RMB_million"),
-             ("plus: R&D expense x (1-25%)", rd, "RMB_million"),
-             ("less: 50% of non-recurring gains x (1-25%)", nonrec, "RMB_million"),
-             ("capital: avg equity", eq, "RMB_million"), ("capital: avg total liabilities", liab, "RMB_million"),
-             ("capital: less avg non-interest-bearing current liabilities", -nibcl, "RMB_million"),
-             ("capital: less avg construction in progress", -cip, "RMB_million")]
+    lines = [("net profit", np_, "money"), ("plus: interest expense x (1-25%)", interest, "money"),
+             ("plus: R&D expense x (1-25%)", rd, "money"),
+             ("less: 50% of non-recurring gains x (1-25%)", nonrec, "money"),
+             ("capital: avg equity", eq, "money"), ("capital: avg total liabilities", liab, "money"),
+             ("capital: less avg non-interest-bearing current liabilities", -nibcl, "money"),
+             ("capital: less avg construction in progress", -cip, "money")]
     return _lines(w, "sasac", lines + _finish(w, nopat, capital, rate, w["revenue"], nm, _nm_reason(cfg)),
                   f"equity: {eq_item}; debt: {debt_item}; rate rule: {rule}")
-
-
-def eva_stern_stewart(w: Wide, wacc: Q, tax: Q, cfg: dict, life: int | None = None) -> pd.DataFrame:
-    s = cfg["stern_stewart"]
-    life = life or s["rd_life_years"]
-    amort, asset = rd_capitalisation(w, life)
-    ebit = w["operating_profit"]
-    removed = removed_items(w, cfg["nopat_remove_items"])
-    adj_ebit = ebit + w["rd_expenses"] - amort - removed
-    taxes = -(adj_ebit * tax * 0.01)
-    nopat = adj_ebit + taxes
-    eq, eq_item = avg_one_of(w, cfg["equity_items"])
-    debt, debt_item = avg_one_of(w, cfg["debt_items"])
-    pref, nm = preferred_equivalent(w, cfg, opening=False)
-    avg_rd_asset = (asset + rd_asset(w, life, lag=1)) / 2.0
-    cash = w.constant(0.0, "0")
-    if s["excess_cash"] == "cash_and_deposits":
-        cash = w.avg("cash_and_equivalents") + w.avg("short_term_bank_deposits")
-    capital = eq + debt + pref + avg_rd_asset - cash
-    lines = [("operating_profit (EBIT)", ebit, "RMB_million"), ("plus: R&D expense", w["rd_expenses"], "RMB_million"),
-             (f"less: R&D amortisation ({life}y)", -amort, "RMB_million"),
-             ("less: removed non-operating items", -removed, "RMB_million"),
-             ("less: taxes at t on adjusted EBIT", taxes, "RMB_million"),
-             ("capital: avg equity", eq, "RMB_million"), ("capital: avg interest-bearing debt", debt, "RMB_million"),
-             ("capital: avg preferred shares (equity equivalent)", pref, "RMB_million"),
-             (f"capital: avg unamortised R&D ({life}y)", avg_rd_asset, "RMB_million"),
-             ("capital: less avg excess cash", -cash, "RMB_million")]
-    return _lines(w, "stern_stewart", lines + _finish(w, nopat, capital, wacc, w["revenue"], nm, _nm_reason(cfg)),
-                  f"equity: {eq_item}; debt: {debt_item}")
-
-
-def eva_residual_income(w: Wide, ke: Q, cfg: dict) -> pd.DataFrame:
-    """Equity-side EVA (residual income): RI = profit attributable to owners - ke x opening attributable equity.
-
-    Opening (prior year-end) equity, not the average: the charge is on the capital the owners had at the start of
-    the year. It needs no debt figure. It equals entity EVA when the firm has no debt and no non-operating items
-    (NOPAT = net income, capital = equity, WACC = ke); otherwise the two differ by the debt side and by what the
-    entity NOPAT removes."""
-    ni = w["profit_attributable_owners"]
-    item = cfg["residual_income"]["equity_item"]
-    eq = w.prev(item)
-    pref, nm = preferred_equivalent(w, cfg, opening=True)
-    lines = [("profit attributable to owners", ni, "RMB_million"),
-             ("capital: opening equity attributable to owners", eq, "RMB_million"),
-             ("capital: opening preferred shares (equity equivalent)", pref, "RMB_million")]
-    return _lines(w, "residual_income", lines + _finish(w, ni, eq + pref, ke, w["revenue"], nm, _nm_reason(cfg)),
-                  f"equity: {item} (opening)")
 
 
 def wacc_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> tuple[Q, Q]:
@@ -275,27 +345,6 @@ def ke_q(w: Wide, wacc: pd.DataFrame, shift_pp: float = 0.0) -> Q:
     est = wa["cost_of_equity_inputs"].astype(object).fillna("") if "cost_of_equity_inputs" in wa \
         else pd.Series("", index=w.index, dtype=object)
     return Q(v + shift_pp, why.where(v.isna(), ""), "cost of equity", est)
-
-
-# what each method reads besides the panel, the market data and the EVA settings common to all: the WACC table
-# (its rate, cost of equity or tax rate) and its own settings. A scenario that changes only these recomputes only
-# the methods that read them (corpfin.robustness); a test checks each claim of independence.
-METHOD_READS = {"residual_income": {"wacc", "residual_income"}, "simple": {"wacc"}, "sasac": {"sasac"},
-                "stern_stewart": {"wacc", "stern_stewart"}}
-
-
-def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict,
-                methods: tuple[str, ...] = tuple(METHOD_READS)) -> pd.DataFrame:
-    """Build-up of the four methods (or of `methods`) (long): company, fiscal_year, method, order, line, value,
-    unit, status, estimate_inputs, definition, formula."""
-    w = Wide(panel)
-    rate, tax = wacc_q(w, wacc)
-    build = {"residual_income": lambda: eva_residual_income(w, ke_q(w, wacc), cfg),
-             "simple": lambda: eva_simple(w, rate, tax, cfg), "sasac": lambda: eva_sasac(w, market, cfg),
-             "stern_stewart": lambda: eva_stern_stewart(w, rate, tax, cfg)}
-    out = concat_long([build[m]() for m in METHOD_READS if m in methods])
-    out["formula"] = out["method"].map(FORMULAS)
-    return sort_rows(out, ["company", "method", "fiscal_year", "order"])
 
 
 def eva_summary(buildup: pd.DataFrame, method: str) -> pd.DataFrame:
@@ -337,64 +386,63 @@ def sensitivity(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, c
     base = buildup if buildup is not None else compute_eva(panel, market, wacc, cfg)
     rows = []
     base_rate, tax = wacc_q(w, wacc)
+    kd = kd_q(w, wacc)
     shifts = [float(shift) for shift in cfg["sensitivity"]["wacc_shift_pp"]]
-    for method in ("simple", "stern_stewart", "residual_income"):
+    for method in ("simple", "residual_income_adjusted", "residual_income", "stern_stewart"):
         for shift, e in zip(shifts, shifted_evas(base, method, shifts)):
             rows.append(e.assign(parameter="wacc_shift_pp", setting=shift))
     for life in cfg["sensitivity"]["rd_life_years"]:
-        e = eva_stern_stewart(w, base_rate, tax, cfg, life=life)
+        e = eva_stern_stewart(w, base_rate, tax, kd, cfg, life=life)
         rows.append(e[e["line"] == "eva"].assign(parameter="rd_life_years", setting=float(life)))
     out = pd.concat(rows, ignore_index=True)[["company", "fiscal_year", "method", "parameter", "setting", "value", "status",
                                              "estimate_inputs"]]
     return sort_rows(out.rename(columns={"value": "eva"}), ["company", "method", "parameter", "setting", "fiscal_year"])
 
 
-def market_value_added(panel: pd.DataFrame, market: pd.DataFrame, market_cap: dict | None, fx: dict,
-                       equity_items: list[str], debt_items: list[str] | None = None,
-                       cash_items: list[str] | None = None, currency: str = "RMB") -> pd.DataFrame:
-    """Market value added, enterprise value and multiples per company-year.
+# What each method reads besides the panel: the cost of equity (ke), the rest of the WACC (wacc: weights, cost of
+# debt, tax), the NOPAT and capital settings, its own settings. A robustness scenario that changes only some of these
+# recomputes only the methods that read them (corpfin.robustness); a test checks each claim of independence.
+METHOD_READS = {"residual_income": {"ke", "residual_income"}, "residual_income_adjusted": {"ke", "residual_income"},
+                "simple": {"ke", "wacc", "nopat", "capital"},
+                "stern_stewart": {"ke", "wacc", "nopat", "capital", "stern_stewart"}, "sasac": {"sasac"}}
 
-    MVA = market capitalisation (RMB) - book equity; market-to-book = capitalisation / book equity;
-    EV = capitalisation + interest-bearing debt - cash; EV/EBITDA with EBITDA = operating profit + depreciation and
-    amortisation; EV/revenue. The sourced capitalisations are in HKD (HKD million after corpfin.market); each is
-    converted at the year-end rate of the same year (`fx`: cleaning.fx_estimates.yearend_rate_items, first
-    available: the SAFE central parity, else the ECB cross rate), so every value here is a flagged estimate.
-    Book equity, debt and cash are one definition each over the window (Wide.definition).
-    """
+
+def kd_q(w: Wide, wacc: pd.DataFrame) -> Q:
+    """The pre-tax cost of debt of wacc.csv as a Q (per cent)."""
+    wa = wacc.set_index(["company", "fiscal_year"]).reindex(w.index)
+    v = wa["cost_of_debt_pretax"].astype(float)
+    return Q(v, pd.Series("", index=w.index, dtype=object).where(v.notna(), "no cost of debt"), "cost of debt")
+
+
+def compute_eva(panel: pd.DataFrame, market: pd.DataFrame, wacc: pd.DataFrame, cfg: dict,
+                methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
+    """Build-up of the five methods (or of `methods`) (long): company, fiscal_year, method, order, line, value,
+    unit, status, estimate_inputs, definition, formula."""
     w = Wide(panel)
-    per = float(fx["per"])
-    cap_item, cap_ccy = (market_cap or {}).get("item", "no capitalisation configured"), (market_cap or {}).get("currency")
-    mcap, mcap_info = market_series(w, market, [cap_item], 0, f"market capitalisation ({cap_ccy})")
-    years = pd.Series(w.index.get_level_values(1), index=w.index)
-    if cap_ccy == fx["from_currency"] and currency == fx["to_currency"]:
-        # converted at the year-end rate of the same year: a flagged estimate
-        rate, rate_info = market_series(w, market, list(fx["yearend_rate_items"]), 0, "year-end HKD/RMB rate")
-        mcap_rmb = mcap * rate / per
-        label = f"{BASIS_FX} market_cap FY" + years.astype(str)
-        mcap_rmb.est = pd.Series(np.where(mcap_rmb.v.notna(), label, ""), index=w.index, dtype=object)
-    else:
-        rate = w.constant(per if cap_ccy == currency else np.nan, "same currency")
-        rate_info = pd.DataFrame({"source_id": ""}, index=w.index)
-        mcap_rmb = mcap if cap_ccy == currency else Q(mcap.v * np.nan, pd.Series(
-            f"capitalisation in {cap_ccy}, statements in {currency}: no rate", index=w.index, dtype=object), "mcap")
-    equity, used = w.one_of(equity_items)
-    mva = (mcap_rmb - equity).clean()
-    mtb = (mcap_rmb / equity.where_positive("book equity")).clean()
-    debt, debt_item = w.one_of(debt_items or ["total_borrowings"])
-    cash, cash_item = w.one_of(cash_items or ["cash_and_equivalents"])
-    ev = (mcap_rmb + debt - cash).clean()
-    ebitda = (w["operating_profit"] + w["depreciation_amortization"]).clean()
-    ev_ebitda = (ev / ebitda.where_positive("EBITDA")).clean()
-    ev_rev = (ev / w["revenue"]).clean()
-    return pd.DataFrame({
-        "company": [c for c, _ in w.index], "fiscal_year": [y for _, y in w.index],
-        "market_cap_hkd_million": mcap.v.values, "market_cap_source": mcap_info["source_id"].values,
-        "rate_rmb_per_hkd": (rate / per).v.values, "rate_source": rate_info["source_id"].values,
-        "market_cap_rmb_million": mcap_rmb.clean().v.values, "book_equity": equity.v.values,
-        "book_equity_item": used, "mva": mva.v.values, "market_to_book": mtb.v.values,
-        "status": mva.why.values, "estimate_inputs": mva.est.values,
-        "debt": debt.v.values, "debt_item": debt_item, "cash": cash.v.values, "cash_item": cash_item,
-        "enterprise_value": ev.v.values, "ebitda": ebitda.v.values, "ev_to_ebitda": ev_ebitda.v.values,
-        "ev_to_revenue": ev_rev.v.values, "ev_status": ev.why.values, "ev_estimate_inputs": ev.est.values,
-        "ev_to_ebitda_status": ev_ebitda.why.values,
-    })
+    rate, tax = wacc_q(w, wacc)
+    kd = kd_q(w, wacc)
+    build = {"simple": lambda: eva_simple(w, rate, tax, kd, cfg),
+             "residual_income_adjusted": lambda: eva_residual_income(w, ke_q(w, wacc), cfg, adjusted=True),
+             "residual_income": lambda: eva_residual_income(w, ke_q(w, wacc), cfg),
+             "stern_stewart": lambda: eva_stern_stewart(w, rate, tax, kd, cfg),
+             "sasac": lambda: eva_sasac(w, market, cfg)}
+    out = concat_long([build[m]() for m in METHODS if m in methods])
+    out["formula"] = out["method"].map(FORMULAS)
+    return sort_rows(out, ["company", "method", "fiscal_year", "order"])
+
+
+def eva_change(summary: pd.DataFrame) -> pd.DataFrame:
+    """The change of EVA from one year to the next split into spread and capital (per company and method):
+    EVA_t - EVA_(t-1) = (s_t - s_(t-1)) x IC_(t-1) + s_t x (IC_t - IC_(t-1)), s the spread (per cent / 100) and IC
+    invested capital; both parts need both years."""
+    s = summary.sort_values(["company", "method", "fiscal_year"])
+    g = s.groupby(["company", "method"], sort=False)
+    prev = g[["eva", "eva_spread", "invested_capital", "fiscal_year"]].shift(1)
+    ok = prev["fiscal_year"] == s["fiscal_year"] - 1
+    spread, capital = s["eva_spread"] / 100.0, s["invested_capital"]
+    out = pd.DataFrame({
+        "company": s["company"], "method": s["method"], "fiscal_year": s["fiscal_year"],
+        "eva_change": (s["eva"] - prev["eva"]).where(ok),
+        "from_spread": ((spread - prev["eva_spread"] / 100.0) * prev["invested_capital"]).where(ok),
+        "from_capital": (spread * (capital - prev["invested_capital"])).where(ok)})
+    return out.dropna(subset=["eva_change"]).reset_index(drop=True)

@@ -99,7 +99,8 @@ def coverage_map(coverage: pd.DataFrame, years: list[int], statements: list[str]
 def eva_bars(buildup: pd.DataFrame, years: list[int]):
     # only the methods with at least one result (an empty panel tells the reader nothing)
     has = buildup[(buildup["line"] == "eva") & buildup["value"].notna()]["method"].unique()
-    methods = [m for m in ("residual_income", "simple", "sasac", "stern_stewart") if m in has] or ["residual_income"]
+    methods = [m for m in ("simple", "residual_income_adjusted", "residual_income", "stern_stewart", "sasac")
+               if m in has] or ["simple"]
     fig, axes = plt.subplots(1, len(methods), figsize=(max(3.4 * len(methods) + 1, 7.0), 3.8), sharey=True,
                              squeeze=False)
     axes = axes[0]

@@ -125,8 +125,8 @@ def company_documents(panel: pd.DataFrame) -> pd.DataFrame:
 
 # the flow each method's NOPAT starts from (corpfin.eva): residual income from the owners' profit, the entity methods
 # from operating profit
-NOPAT_ITEM = {"residual_income": "profit_attributable_owners", "simple": "operating_profit",
-              "sasac": "profit_for_year", "stern_stewart": "operating_profit"}
+NOPAT_ITEM = {"residual_income": "profit_attributable_owners", "residual_income_adjusted": "adjusted_net_profit",
+              "simple": "adjusted_net_profit", "sasac": "profit_for_year", "stern_stewart": "adjusted_net_profit"}
 
 
 def eva_inputs(method: str, definition: str) -> list[tuple[str, int]]:

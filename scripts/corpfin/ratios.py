@@ -207,6 +207,39 @@ def segment_gross_margin(seg: str):
     return f
 
 
+# --- where value is created: each segment's gross profit and its share of the group's ---------------------
+GP_SEGMENTS = ["smartphones", "iot_lifestyle", "internet_services", "smart_ev_new_initiatives"]
+
+
+def segment_gross_profit_q(w: Wide, seg: str) -> Q:
+    """A segment's gross profit: printed (seg_gross_profit_<seg>), else segment revenue x the company's printed
+    segment gross margin / 100, marked as derived (a stated rule on two sourced figures)."""
+    printed = w[f"seg_gross_profit_{seg}"]
+    rule = w[f"seg_revenue_{seg}"] * w[f"seg_gross_margin_{seg}"] * 0.01
+    take = (printed.v.isna() & rule.v.notna()).to_numpy()
+    years = w.index.get_level_values(1)
+    label = pd.Series([f"derived seg_gross_profit_{seg} FY{y} (revenue x printed margin)" if d else ""
+                       for y, d in zip(years, take)], index=w.index, dtype=object)
+    est = printed.est.where(~take, rule.est.where(rule.est == "", rule.est + "; ") + label)
+    return Q(printed.v.where(~take, rule.v), printed.why.where(~take, ""), f"seg_gross_profit_{seg}", est)
+
+
+def segment_gross_profit(seg: str):
+    def f(w: Wide) -> Q:
+        return segment_gross_profit_q(w, seg)
+    f.__doc__ = (f"seg_gross_profit_{seg} as printed; else seg_revenue_{seg} x seg_gross_margin_{seg} / 100 (derived)")
+    f.__name__ = f"segment_gross_profit_{seg}"
+    return f
+
+
+def segment_gross_profit_share(seg: str):
+    def f(w: Wide) -> Q:
+        return pct(segment_gross_profit_q(w, seg) / w["gross_profit"])
+    f.__doc__ = f"segment gross profit of {seg} / gross_profit x 100"
+    f.__name__ = f"segment_gross_profit_share_{seg}"
+    return f
+
+
 def internet_revenue_per_user(w: Wide) -> Q:
     """seg_revenue_internet_services (RMB m) / miui_mau_global (million users) = RMB per MAU"""
     return w["seg_revenue_internet_services"] / w["miui_mau_global"]
@@ -271,6 +304,9 @@ def registry(tax_rate: float) -> list[tuple[str, str, str, object]]:
         R.append(("profit_model", f"segment_share_{seg}", "percent", segment_share(seg)))
     for seg in ["smartphones", "iot_lifestyle", "internet_services", "smart_ev_new_initiatives"]:
         R.append(("profit_model", f"segment_gross_margin_{seg}", "percent", segment_gross_margin(seg)))
+    for seg in GP_SEGMENTS:
+        R.append(("value_creation", f"segment_gross_profit_{seg}", "money", segment_gross_profit(seg)))
+        R.append(("value_creation", f"segment_gross_profit_share_{seg}", "percent", segment_gross_profit_share(seg)))
     R += [
         ("profit_model", "internet_revenue_per_user", "RMB_per_user", internet_revenue_per_user),
         ("profit_model", "rd_intensity", "percent", rd_intensity),

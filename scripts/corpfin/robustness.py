@@ -1,138 +1,186 @@
-"""Robustness of the sign of EVA: every method and year recomputed under each alternative method choice.
+"""Robustness of the sign of EVA: every method and year recomputed over a grid of the choices behind it.
 
-Scenarios (issue 13): the lowest and the highest sourced beta (all Xiaomi betas in the market data, any window),
-the other ERP timing (start of the fiscal year instead of its end, or the reverse), the other risk-free treatment,
-the other imputation mode (strict against tiered), and the R&D lives of the sensitivity table (Stern Stewart).
-For each method and year the summary says whether the sign of the base EVA holds under every scenario that
-yields a value: the paper's statements about value creation rest on that column. A scenario recomputes only the
-methods that read what it changes (corpfin.eva.METHOD_READS); the others keep the base's EVA.
+The grid (eva.robustness in the config): the cost of equity shifted by each of `cost_of_equity_shift_pp`; the lowest
+and the highest sourced beta of the company; the beta only in the years a beta is sourced for (not carried); the
+other timing of the equity premium; the other treatment of the risk-free rate; market instead of book weights; the
+cost of debt with a sourced credit spread; the effective instead of the statutory tax rate; the revaluation of
+investments counted in NOPAT; the investment portfolio out of capital; NOPAT by the operating route; strict instead
+of tiered imputation; other R&D lives (Stern Stewart only).
+
+A scenario counts for a method only when it changes something the method reads (corpfin.eva.METHOD_READS): an R&D
+life cannot move residual income and is not counted for it. Per company, year and method the summary gives the base
+EVA and spread (return on capital - cost of capital, pp: how far the rate must move to flip the sign), how many of
+the counted scenarios give a value and how many keep the base's sign, the range of EVA and of the cost of capital
+over them, and the scenarios that flip the sign. A year is robust only where every counted scenario keeps it.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .derive import panel_in_mode
 from .cost_of_capital import compute_wacc
-from .eva import METHOD_READS, compute_eva
+from .derive import panel_in_mode
+from .eva import METHOD_READS, METHODS, compute_eva, effective_tax_rate
+from .market_value import market_value_added
+from .quantity import Wide
 
 OTHER_TIMING = {"start_of_next_year": "start_of_year", "start_of_year": "start_of_next_year"}
 OTHER_TREATMENT = {"less_default_spread": "local_no_crp", "local_no_crp": "less_default_spread"}
+# a scenario that changes the panel (imputation) moves every method
+EVERY_METHOD = "panel"
 
 
-def sourced_betas(market: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    m = market[market["item"].astype(str).str.startswith(prefix) & market["value"].notna()]
+def sourced_betas(market: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """The company's sourced betas (its configured beta items, every vintage), lowest first."""
+    m = market[market["item"].isin(items) & market["value"].notna()]
     if "chosen" in m:
         m = m[m["chosen"].astype(bool)]
     return m.sort_values(["value", "source_id"])
 
 
 def scenarios(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg: dict, imputation: dict,
-              identities: list[dict], catalogue: pd.DataFrame, beta_prefix: str) -> list[dict]:
-    """name, description, panel, wacc config, imputation, beta override, eva config for each scenario."""
-    base = {"name": "base", "description": "as configured", "panel": panel, "wacc": wacc_cfg, "imp": imputation,
-            "beta": None, "eva": eva_cfg}
+              identities: list[dict], catalogue: pd.DataFrame) -> list[dict]:
+    """The grid (eva.robustness): name, description, what it changes (`changes`, keys of METHOD_READS or 'panel')
+    and its inputs."""
+    grid = eva_cfg["robustness"]
+    base = {"name": "base", "description": "as configured", "changes": set(), "panel": panel, "wacc": wacc_cfg,
+            "imp": imputation, "beta": None, "ke_shift": 0.0, "eva": eva_cfg, "weights": wacc_cfg["weights"],
+            "tax": eva_cfg["nopat"]["tax"]}
     out = [base]
-    betas = sourced_betas(market, beta_prefix)
+
+    def add(name: str, description: str, changes: set, **kw) -> None:
+        out.append({**base, "name": name, "description": description, "changes": changes, **kw})
+
+    for shift in grid["cost_of_equity_shift_pp"]:
+        add(f"ke_{shift:+g}", f"cost of equity {shift:+g} pp", {"ke"}, ke_shift=float(shift))
+    beta = wacc_cfg.get("beta") or {}
+    betas = sourced_betas(market, list(beta.get("items", [beta["item"]] if beta else [])))
     if not betas.empty:
         lo, hi = betas.iloc[0], betas.iloc[-1]
-        out.append({**base, "name": "beta_low", "beta": float(lo["value"]),
-                    "description": f"beta {lo['value']:g} ({lo['source_id']}), the lowest sourced"})
-        out.append({**base, "name": "beta_high", "beta": float(hi["value"]),
-                    "description": f"beta {hi['value']:g} ({hi['source_id']}), the highest sourced"})
+        add("beta_low", f"beta {lo['value']:g}, the lowest sourced ({lo['source_id']})", {"ke"}, beta=float(lo["value"]))
+        add("beta_high", f"beta {hi['value']:g}, the highest sourced ({hi['source_id']})", {"ke"},
+            beta=float(hi["value"]))
+    if imputation["mode"] == "tiered" and "beta" in imputation["carried"]:
+        add("beta_by_year", "beta only in the years a beta is sourced for (not carried to other years)", {"ke"},
+            imp={**imputation, "carried": [c for c in imputation["carried"] if c != "beta"]})
     timing = OTHER_TIMING[wacc_cfg["equity_risk_premium"]["timing"]]
-    out.append({**base, "name": "erp_timing", "description": f"ERP published at the {timing.replace('_', ' ')}",
-                "wacc": {**wacc_cfg, "equity_risk_premium": {**wacc_cfg["equity_risk_premium"], "timing": timing}}})
+    add("erp_timing", f"equity risk premium published at the {timing.replace('_', ' ')}", {"ke"},
+        wacc={**wacc_cfg, "equity_risk_premium": {**wacc_cfg["equity_risk_premium"], "timing": timing}})
     treat = OTHER_TREATMENT[wacc_cfg["risk_free"].get("treatment", "less_default_spread")]
-    out.append({**base, "name": "risk_free", "description": f"risk-free treatment {treat.replace('_', ' ')}",
-                "wacc": {**wacc_cfg, "risk_free": {**wacc_cfg["risk_free"], "treatment": treat}}})
+    add("risk_free", "risk-free rate " + {"local_no_crp": "as the local yield, no country premium",
+                                          "less_default_spread": "less the default spread, plus the country premium"}
+        [treat], {"ke"}, wacc={**wacc_cfg, "risk_free": {**wacc_cfg["risk_free"], "treatment": treat}})
+    if wacc_cfg["weights"] == "book":
+        add("market_weights", "market instead of book weights (equity at its year-end capitalisation)", {"wacc"},
+            weights="market")
+    spread = market.loc[market["item"] == grid.get("credit_spread_item", ""), "value"].dropna()
+    if len(spread):
+        s = float(spread.iloc[-1])
+        add("credit_spread", f"cost of debt plus a credit spread of {s:g} pp (sourced)", {"wacc"},
+            wacc={**wacc_cfg, "cost_of_debt": {**wacc_cfg["cost_of_debt"],
+                                               "spread_pp": wacc_cfg["cost_of_debt"]["spread_pp"] + s}})
+    if eva_cfg["nopat"]["tax"] == "statutory":
+        add("tax_effective", "effective instead of statutory tax rate (NOPAT and WACC)", {"wacc", "nopat"},
+            tax="effective", eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "tax": "effective"}})
+    add("revaluation_in", "revaluation of investments counted in NOPAT", {"nopat"},
+        eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "revaluation_in": True}})
+    add("portfolio_out", "investment portfolio out of capital (where its book value is sourced)", {"capital"},
+        eva={**eva_cfg, "capital": {**eva_cfg["capital"], "portfolio_out": True}})
+    other_route = "operating" if eva_cfg["nopat"]["route"] == "adjusted" else "adjusted"
+    add("nopat_route", f"NOPAT by the {other_route} route", {"nopat"},
+        eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "route": other_route}})
     alt_mode = "strict" if imputation["mode"] == "tiered" else "tiered"
-    alt_panel = panel_in_mode(panel, alt_mode, identities, imputation["derived_identities"], catalogue)
-    out.append({**base, "name": "imputation", "description": f"imputation {alt_mode}", "panel": alt_panel,
-                "imp": {**imputation, "mode": alt_mode}})
-    for life in eva_cfg["robustness_rd_life_years"]:
+    add("imputation", f"{alt_mode} imputation" + (" (no derived or carried values)" if alt_mode == "strict" else ""),
+        {EVERY_METHOD}, imp={**imputation, "mode": alt_mode},
+        panel=panel_in_mode(panel, alt_mode, identities, imputation["derived_identities"], catalogue,
+                            eva_cfg.get("debt")))
+    for life in grid["rd_life_years"]:
         if life != eva_cfg["stern_stewart"]["rd_life_years"]:
-            out.append({**base, "name": f"rd_life_{life}", "description": f"R&D life {life} years",
-                        "eva": {**eva_cfg, "stern_stewart": {**eva_cfg["stern_stewart"], "rd_life_years": life}}})
+            add(f"rd_life_{life}", f"R&D amortised over {life} years", {"stern_stewart"},
+                eva={**eva_cfg, "stern_stewart": {**eva_cfg["stern_stewart"], "rd_life_years": life}})
     return out
 
 
-def _eva_rows(buildup: pd.DataFrame) -> pd.DataFrame:
-    """company, fiscal_year, method, eva, status: the EVA line of a build-up, in its order."""
-    e = buildup[buildup["line"] == "eva"][["company", "fiscal_year", "method", "value", "status"]]
-    return e.rename(columns={"value": "eva"})
+def applies(scenario: dict, method: str) -> bool:
+    """Whether a scenario can move a method (the base applies to every method)."""
+    ch = scenario["changes"]
+    return scenario["name"] == "base" or EVERY_METHOD in ch or bool(ch & METHOD_READS[method])
 
 
-def methods_to_recompute(sc: dict, base: dict) -> tuple[str, ...] | None:
-    """The EVA methods a scenario can change, against the base scenario (corpfin.eva.METHOD_READS): None (all) when it
-    changes the panel or the imputation, or an EVA setting no single method owns; otherwise the methods that read
-    its WACC table (when its WACC inputs differ) or the setting it changes. scenarios() builds every scenario from
-    the base, so an input it does not change is the base's own object."""
-    if sc["panel"] is not base["panel"] or sc["imp"] is not base["imp"]:    # everything moves
-        return None
-    changed = {k for k in set(sc["eva"]) | set(base["eva"]) if sc["eva"].get(k) != base["eva"].get(k)}
-    if sc["wacc"] is not base["wacc"] or sc["beta"] != base["beta"]:
-        changed.add("wacc")
-    owned = set().union(*METHOD_READS.values())
-    if changed - owned:
-        return None
-    return tuple(m for m, reads in METHOD_READS.items() if reads & changed)
+def scenario_wacc(sc: dict, market: pd.DataFrame, fx: dict, currency: str) -> pd.DataFrame:
+    """The WACC table of a scenario (its inputs, its beta, its cost-of-equity shift, its weights and tax)."""
+    p = sc["panel"]
+    market_equity = tax = None
+    if sc["weights"] == "market":
+        m = market_value_added(p, market, sc["eva"]["mva"]["market_cap"], fx, sc["eva"]["equity_items"],
+                               sc["eva"]["debt_items"], sc["eva"]["mva"]["cash_items"], currency)
+        market_equity = m.set_index(["company", "fiscal_year"])["market_cap_rmb_million"]
+    if sc["tax"] == "effective":
+        w = Wide(p)
+        tax = effective_tax_rate(w).v
+    return compute_wacc(p, market, {**sc["wacc"], "weights": sc["weights"]}, sc["imp"], beta_override=sc["beta"],
+                        ke_shift_pp=sc["ke_shift"], market_equity=market_equity, tax_override=tax)
 
 
-def replace_methods(base: pd.DataFrame, new: pd.DataFrame, methods: tuple[str, ...]) -> pd.DataFrame:
-    """The base EVA rows with those of `methods` replaced by `new` (the same rows, in the same order)."""
-    out = base.copy()
-    at = out["method"].isin(methods).to_numpy()
-    keys = ["company", "fiscal_year", "method"]
-    if at.sum() != len(new) or not (out.loc[at, keys].astype(str).to_numpy() == new[keys].astype(str).to_numpy()).all():
-        raise ValueError(f"the recomputed EVA rows of {methods} do not match the base's rows")
-    out.loc[at, "eva"] = new["eva"].to_numpy()
-    out.loc[at, "status"] = new["status"].to_numpy()
-    return out
+def grid_values(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg: dict, imputation: dict,
+                identities: list[dict], catalogue: pd.DataFrame, fx: dict, currency: str) -> pd.DataFrame:
+    """One row per scenario, company, year and method the scenario applies to: eva, spread, rate, status."""
+    frames = []
+    for sc in scenarios(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue):
+        methods = tuple(m for m in METHODS if applies(sc, m))
+        try:
+            w = scenario_wacc(sc, market, fx, currency)
+        except ValueError as e:      # a WACC outside the bounds under this scenario: recorded, not fatal
+            frames.append(pd.DataFrame({"scenario": [sc["name"]], "description": [sc["description"]],
+                                        "status": [str(e)]}))
+            continue
+        b = compute_eva(sc["panel"], market, w, sc["eva"], methods)
+        lines = b[b["line"].isin(["eva", "eva_spread", "cost_of_capital"])]
+        v = lines.pivot_table(index=["company", "fiscal_year", "method"], columns="line", values="value",
+                              aggfunc="first", dropna=False).reindex(columns=["eva", "eva_spread", "cost_of_capital"])
+        st = b[b["line"] == "eva"].set_index(["company", "fiscal_year", "method"])["status"]
+        v["status"] = st.reindex(v.index).fillna("").astype(str)
+        frames.append(v.reset_index().assign(scenario=sc["name"], description=sc["description"]))
+    long = pd.concat(frames, ignore_index=True)
+    long = long.dropna(subset=["company"])
+    long["fiscal_year"] = long["fiscal_year"].astype(int)
+    return long[["company", "fiscal_year", "method", "scenario", "description", "eva", "eva_spread",
+                 "cost_of_capital", "status"]].reset_index(drop=True)
+
+
+def summarise(long: pd.DataFrame) -> pd.DataFrame:
+    """Per company, year and method with a base EVA: the base, its spread, the scenarios counted with a value, the
+    share that keep the base's sign, the ranges of EVA and of the cost of capital, the flipping scenarios and the
+    verdict (robust only where every counted scenario keeps the sign)."""
+    key = ["company", "fiscal_year", "method"]
+    base = long[long["scenario"] == "base"].set_index(key)
+    others = long[(long["scenario"] != "base") & long["eva"].notna()].join(
+        base["eva"].rename("base_eva"), on=key)
+    others = others[others["base_eva"].notna()]
+    keeps = np.sign(others["eva"]) == np.sign(others["base_eva"])
+    g = others.assign(keeps=keeps).groupby(key)
+    rows = base[["eva", "eva_spread", "cost_of_capital"]].rename(
+        columns={"eva": "base", "eva_spread": "spread_pp", "cost_of_capital": "rate"})
+    rows = rows[rows["base"].notna()]
+    counted = g.size().reindex(rows.index).fillna(0).astype(int)
+    kept = g["keeps"].sum().reindex(rows.index).fillna(0).astype(int)
+    out = rows.assign(
+        n_scenarios=counted, n_keep=kept,
+        share_keep=(kept / counted.where(counted > 0)).astype(float),
+        min=pd.concat([rows["base"], g["eva"].min().reindex(rows.index)], axis=1).min(axis=1),
+        max=pd.concat([rows["base"], g["eva"].max().reindex(rows.index)], axis=1).max(axis=1),
+        rate_min=pd.concat([rows["rate"], g["cost_of_capital"].min().reindex(rows.index)], axis=1).min(axis=1),
+        rate_max=pd.concat([rows["rate"], g["cost_of_capital"].max().reindex(rows.index)], axis=1).max(axis=1),
+        flips=others[~keeps].groupby(key)["scenario"].agg(" ".join).reindex(rows.index).fillna(""))
+    out["sign"] = np.where(out["base"] > 0, "positive", np.where(out["base"] < 0, "negative", "zero"))
+    out["verdict"] = np.where((out["n_scenarios"] > 0) & (out["n_keep"] == out["n_scenarios"]), "robust",
+                              np.where(out["n_scenarios"] > 0, "not robust", "no scenario"))
+    return out.reset_index()
 
 
 def robustness(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg: dict, imputation: dict,
-               identities: list[dict], catalogue: pd.DataFrame, beta_prefix: str = "xiaomi_beta"
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(long: company, fiscal_year, method, scenario, description, eva, status; summary per company, year and method:
-    base EVA, min, max, scenarios with a value, and the verdict on the sign)."""
-    frames = []
-    waccs: dict[tuple, pd.DataFrame | ValueError] = {}
-    base_rows: pd.DataFrame | None = None
-    base_sc: dict = {}
-    for sc in scenarios(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue, beta_prefix):
-        # a scenario that changes only the EVA method (an R&D life) has the base's WACC inputs, the same objects
-        # (scenarios builds each from the base): its WACC is the base's, computed once
-        key = (id(sc["panel"]), id(sc["wacc"]), id(sc["imp"]), sc["beta"])
-        if key not in waccs:
-            try:
-                waccs[key] = compute_wacc(sc["panel"], market, sc["wacc"], sc["imp"], beta_override=sc["beta"])
-            except ValueError as e:  # a WACC outside the bounds under this scenario: recorded, not fatal
-                waccs[key] = e
-        w = waccs[key]
-        if isinstance(w, ValueError):
-            frames.append(pd.DataFrame({"scenario": [sc["name"]], "description": [sc["description"]],
-                                        "status": [str(w)]}))
-            continue
-        only = None if base_rows is None else methods_to_recompute(sc, base_sc)
-        if only is None:
-            e = _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"]))
-        else:   # the other methods' EVA is the base's: they read nothing this scenario changes
-            e = replace_methods(base_rows, _eva_rows(compute_eva(sc["panel"], market, w, sc["eva"], only)), only)
-        if sc["name"] == "base":
-            base_rows, base_sc = e, sc
-        frames.append(e.assign(scenario=sc["name"], description=sc["description"]))
-    long = pd.concat(frames, ignore_index=True)
-    long = long.dropna(subset=["company"])[["company", "fiscal_year", "method", "scenario", "description", "eva",
-                                            "status"]]
-    long["fiscal_year"] = long["fiscal_year"].astype(int)
-    base = long[long["scenario"] == "base"].set_index(["company", "fiscal_year", "method"])["eva"]
-    g = long.groupby(["company", "fiscal_year", "method"])["eva"]
-    summary = pd.DataFrame({"base": base, "min": g.min(), "max": g.max(), "n_scenarios": g.count(),
-                            "n_total": g.size()}).reset_index()
-    sign = np.sign(summary["base"])
-    holds = (np.sign(summary["min"]) == sign) & (np.sign(summary["max"]) == sign)
-    summary["sign"] = np.select([summary["base"].isna(), ~holds, sign > 0, sign < 0],
-                                ["no base value", "not robust", "robust positive", "robust negative"], "zero")
-    return (long.sort_values(["company", "method", "fiscal_year", "scenario"]).reset_index(drop=True),
-            summary.sort_values(["company", "method", "fiscal_year"]).reset_index(drop=True))
+               identities: list[dict], catalogue: pd.DataFrame, fx: dict,
+               currency: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every scenario's value, the summary per company, year and method)."""
+    long = grid_values(panel, market, wacc_cfg, eva_cfg, imputation, identities, catalogue, fx, currency)
+    return long, summarise(long)

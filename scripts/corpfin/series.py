@@ -9,16 +9,18 @@ import pandas as pd
 from .estimates import is_estimate, tiers_in
 
 
-def series_from(tables: dict[str, pd.DataFrame], table: str, key: str) -> pd.DataFrame:
-    """A configured series (fiscal_year, value, estimated) from the panel (FY item), the ratio table, or the
-    headline EVA summary (a column of eva.csv); `estimated` marks points built on a flagged estimate."""
+def series_from(tables: dict[str, pd.DataFrame], table: str, key: str, method: str | None = None) -> pd.DataFrame:
+    """A configured series (fiscal_year, value, estimated) from the panel (FY item), the ratio table, or the EVA
+    summary (a column of eva.csv, of `method` or of the headline method); `estimated` marks points built on a flagged
+    estimate."""
     t = tables[table]
     if table == "panel":
         d = t[(t["item"] == key) & (t["period"] == "FY")]
     elif table == "ratios":
         d = t[t["ratio"] == key]
     else:
-        d = t[t["headline"].astype(bool)].rename(columns={key: "value"})
+        pick = t["method"] == method if method else t["headline"].astype(bool)
+        d = t[pick].rename(columns={key: "value"})
     return d[["fiscal_year", "value"]].assign(estimated=is_estimate(d).to_numpy(dtype=bool),
                                               tiers=tier_words(d).to_numpy()).reset_index(drop=True)
 

@@ -11,6 +11,7 @@ import pandas as pd
 from .coverage import KIND_CODES
 from .markdown import (EST, EST_NOTE, GAP, TIER_MARKS, _years, by_year, esc, imputed_points, mark, marks_of,
                        md_text, num, pipe_table, pval, tier_marks, with_title, year_ranges)
+from .eva import METHODS
 from .vocabulary import LINE_LABELS, METHOD_LABELS, formula_text, label
 
 
@@ -90,7 +91,7 @@ def eva_method_table(summary: pd.DataFrame, years: list[int], titles: dict | Non
     (method, year) -> text)."""
     titles = titles or {}
     rows, vis = [], []
-    for method in ("residual_income", "simple", "sasac", "stern_stewart"):
+    for method in METHODS:
         s = summary[summary["method"] == method].set_index("fiscal_year")
         est = marks_of(s)
         for line, head, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
@@ -337,15 +338,19 @@ def mva_table(m: pd.DataFrame) -> tuple[str, str]:
 
 
 def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> tuple[str, str]:
-    """Per method and year with a base EVA: base, the range over the scenarios and the verdict on the sign."""
+    """Per method and year with a base EVA: the base and its spread (the margin of safety, pp), the range of the cost
+    of capital and of EVA over the scenarios that can move the method, how many keep the sign, the verdict."""
     s = summary[summary["base"].notna()]
     if s.empty:
         return pipe_table(pd.DataFrame({"Note": ["no method has an EVA in any year"]})), ""
     desc = scenarios.drop_duplicates("scenario")
     out = pd.DataFrame({"Method": s["method"].map(label), "FY": s["fiscal_year"],
                         "EVA RMB m": [num(v, 0) for v in s["base"]],
+                        "Spread pp": [num(v, 2) for v in s["spread_pp"]],
+                        "Rate % (range)": [f"{num(r, 2)} ({num(a, 2)}–{num(b, 2)})" for r, a, b in
+                                           zip(s["rate"], s["rate_min"], s["rate_max"])],
                         "Lowest": [num(v, 0) for v in s["min"]], "Highest": [num(v, 0) for v in s["max"]],
-                        "Scenarios with a value": [f"{a} of {b}" for a, b in zip(s["n_scenarios"], s["n_total"])],
-                        "Sign": s["sign"]})
-    notes = "Scenarios: " + "; ".join(esc(d) for d in desc["description"]) + ".\n"
-    return pipe_table(out, "lrrrrll"), notes
+                        "Sign kept": [f"{a} of {b}" for a, b in zip(s["n_keep"], s["n_scenarios"])],
+                        "Verdict": s["verdict"]})
+    notes = "Scenarios: " + "; ".join(esc(d) for d in desc["description"] if d != "as configured") + ".\n"
+    return pipe_table(out, "lrrrrrrll"), notes

@@ -59,17 +59,19 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
 
 
 def robustness_variables(summary: pd.DataFrame, method: str) -> dict:
-    """The sentence on the sign of the headline EVA across the robustness scenarios, generated from the data."""
+    """The sentence on the sign of the headline EVA across the robustness grid, generated from the data: robust only
+    where every scenario that can move the method keeps the sign; otherwise the choices that flip it."""
     s = summary[(summary["method"] == method) & summary["base"].notna()]
     if s.empty:
         return {"eva_sign_sentence": "has no year with a value, so no statement on its sign can be made"}
     parts = []
-    for verdict, text in (("robust positive", "is positive under every scenario in"),
-                          ("robust negative", "is negative under every scenario in"),
-                          ("not robust", "changes sign between scenarios in")):
-        ys = s.loc[s["sign"] == verdict, "fiscal_year"]
+    for sign in ("positive", "negative"):
+        ys = s.loc[(s["verdict"] == "robust") & (s["sign"] == sign), "fiscal_year"]
         if len(ys):
-            parts.append(f"{text} {_fy_years(ys)}")
+            parts.append(f"is {sign} under every scenario in {_fy_years(ys)}")
+    flips = s[s["verdict"] == "not robust"]
+    for r in flips.itertuples(index=False):
+        parts.append(f"changes sign in FY{int(r.fiscal_year)} under {r.flips.replace('_', ' ')}")
     return {"eva_sign_sentence": "; ".join(parts)}
 
 
@@ -141,7 +143,7 @@ def abstract_md(ratios: pd.DataFrame, trends: pd.DataFrame, summary: pd.DataFram
         pos = h.loc[h["eva"] > 0, "fiscal_year"]
         neg = h.loc[h["eva"] < 0, "fiscal_year"]
         rb = robust[(robust["method"] == method) & robust["base"].notna()]
-        n_rob = int(rb["sign"].str.startswith("robust").sum())
+        n_rob = int((rb["verdict"] == "robust").sum())
         sent = (f"The headline EVA ({method.replace('_', ' ')}) is computable for {len(h)} years "
                 f"(FY{int(h['fiscal_year'].min())}-FY{int(h['fiscal_year'].max())}): positive in {len(pos)}")
         sent += f" and negative in {len(neg)} ({_fy_years(neg)})" if len(neg) else ""

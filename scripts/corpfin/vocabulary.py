@@ -44,7 +44,8 @@ RATIO_LABELS = {
 
 
 # the EVA methods by name, as the paper writes them
-METHOD_LABELS = {"residual_income": "Residual income", "simple": "Simple EVA", "sasac": "SASAC EVA",
+METHOD_LABELS = {"simple": "Entity EVA", "residual_income_adjusted": "Residual income on adjusted profit",
+                 "residual_income": "Residual income on reported profit", "sasac": "SASAC EVA",
                  "stern_stewart": "Stern Stewart EVA"}
 
 

@@ -46,6 +46,7 @@ rule clean_panel:
         coverage=reported(per_company("processed", "coverage"), "../report/coverage.rst", "Data and provenance"),
         fx_estimates=reported(per_company("processed", "fx_estimates"), "../report/fx_estimates.rst",
                               "Data and provenance"),
+        debt_checks=per_company("processed", "debt_checks"),
     params:
         companies=company_settings("years", "currency"),
         periods=config["cleaning"]["periods"],
@@ -56,6 +57,7 @@ rule clean_panel:
         imputation=config["imputation"],
         plausibility=config["cleaning"]["plausibility"],
         identities=config["cleaning"]["identities"],
+        debt=config["eva"]["debt"],
         wacc_inputs=WACC_INPUTS,
     log:
         "logs/clean_panel.log",

@@ -84,9 +84,9 @@ TABLES += [f"{name}_notes" for name in ("ratios_profitability", "ratios_solvency
 FIGURES = ["segments", "margins", "eva", "trends", "coverage"]
 
 # every company's processed tables
-COMPANY_TABLES = ["panel", "evidence", "conflicts", "coverage", "identity_checks", "ratios", "wacc", "eva_buildup",
-                  "eva", "eva_sensitivity", "trend_tests", "fx_estimates", "mva", "eva_robustness",
-                  "eva_robustness_scenarios"]
+COMPANY_TABLES = ["panel", "evidence", "conflicts", "coverage", "identity_checks", "debt_checks", "ratios", "wacc",
+                  "eva_buildup", "eva", "eva_change", "eva_sensitivity", "trend_tests", "fx_estimates", "mva",
+                  "eva_robustness", "eva_robustness_scenarios"]
 PAPER_FILES = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf"]
 
 

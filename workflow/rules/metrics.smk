@@ -87,10 +87,10 @@ rule compute_eva_scenarios:
         scenarios=per_company("interim", "eva_robustness_scenarios"),
         summary=per_company("interim", "eva_robustness"),
     params:
-        companies=company_settings("wacc", "eva"),
+        companies=company_settings("wacc", "eva", "currency"),
         imputation=config["imputation"],
         identities=config["cleaning"]["identities"],
-        sensitivity=config["sensitivity"],
+        fx=config["cleaning"]["fx_estimates"],
     group:
         "companies"
     threads: 1
@@ -117,6 +117,7 @@ rule compute_eva:
     output:
         buildup=reported(per_company("processed", "eva_buildup"), "../report/eva_buildup.rst", "EVA"),
         summary=reported(per_company("processed", "eva"), "../report/eva.rst", "EVA"),
+        change=per_company("processed", "eva_change"),
         sensitivity=reported(per_company("processed", "eva_sensitivity"), "../report/eva_sensitivity.rst", "EVA"),
         robustness=reported(per_company("processed", "eva_robustness"), "../report/eva_robustness.rst", "EVA"),
         robustness_long=per_company("processed", "eva_robustness_scenarios"),
