@@ -16,14 +16,21 @@ def main(smk) -> None:
     panel = C.read_all(read_table, C.files_of(smk.input.panel, settings))
     market, catalogue = read_table(smk.input.market), read_reference(smk.input.catalogue)
     outs = {name: C.files_of(getattr(smk.output, name), settings) for name in ("scenarios", "summary")}
-    for company, s in settings.items():
-        long, summary = robustness(panel[panel["company"] == company], market, dict(s["wacc"]), dict(s["eva"]),
-                                   dict(smk.params.imputation), list(smk.params.identities), catalogue,
-                                   dict(smk.params.fx), s["currency"])
-        write_table(long, outs["scenarios"][company])
-        write_table(summary, outs["summary"][company])
-        log.info("%s: %d scenarios; verdicts: %s", company, long["scenario"].nunique(),
-                 summary["verdict"].value_counts().to_dict())
+    for s, names in C.groups(settings):
+        own = panel[panel["company"].isin(names)]
+        if s["wacc"].get("risk_free"):
+            long, summary = robustness(own, market, dict(s["wacc"]), dict(s["eva"]), dict(smk.params.imputation),
+                                       list(smk.params.identities), catalogue, dict(smk.params.fx), s["currency"])
+        else:       # a company without market inputs has no WACC and no EVA to vary
+            long, summary = robustness(own.iloc[0:0], market, dict(s["wacc"]), dict(s["eva"]),
+                                       dict(smk.params.imputation), list(smk.params.identities), catalogue,
+                                       dict(smk.params.fx), s["currency"])
+        parts = {"scenarios": C.split(long, names), "summary": C.split(summary, names)}
+        for company in names:
+            write_table(parts["scenarios"][company], outs["scenarios"][company])
+            write_table(parts["summary"][company], outs["summary"][company])
+            log.info("%s: %d scenarios; verdicts: %s", company, parts["scenarios"][company]["scenario"].nunique(),
+                     parts["summary"][company]["verdict"].value_counts().to_dict())
 
 
 if __name__ == "__main__":

@@ -64,5 +64,5 @@ def snakemake(workdir: Path, *args: str, timeout: int = 900, own_namespace: bool
 def fictitious_company(name: str, first: int = 2021, last: int = 2023) -> dict:
     """The config entry of a fictitious company with made-up statements (tests/fixtures/acme): reports in RMB, on the
     Chinese market's cost-of-capital inputs, no beta of its own (so no WACC)."""
-    return {"name": f"{name.capitalize()} (fictitious, made-up data)", "currency": "RMB", "fiscal_year_end": "12-31",
+    return {"name": f"{name.capitalize()} (fictitious, made-up data)", "currency": "RMB", "fiscal_year_end": "31 December",
             "accounting_standard": "IFRS", "fiscal_years": {"first": first, "last": last}, "market": "china"}

@@ -56,7 +56,7 @@ BAD = [
     ("non-numeric", ["acme,2019,FY,revenue,abc,RMB_million,,S1"], r"row 2, column 'value'.*not a number.*'abc'"),
     ("thousands separator", ['acme,2019,FY,revenue,"205,838.7",RMB_million,,S1'], r"column 'value'.*thousands separator"),
     ("unknown item", ["acme,2019,FY,revenu,1,RMB_million,,S1"], r"column 'item'.*unknown item.*'revenu'"),
-    ("unknown unit", ["acme,2019,FY,revenue,1,USD_million,,S1"], r"column 'unit'.*unknown unit for a money item.*RMB_million"),
+    ("unknown unit", ["acme,2019,FY,revenue,1,EUR_million,,S1"], r"column 'unit'.*unknown unit for a money item.*RMB_million"),
     ("unit of another quantity", ["acme,2019,FY,revenue,1,million_units,,S1"], r"column 'unit'.*unknown unit"),
     ("row without a source", ["acme,2019,FY,revenue,1,RMB_million,,"], r"column 'source_id'.*row without a source"),
     ("unknown source", ["acme,2019,FY,revenue,1,RMB_million,,S9"], r"source_id not found.*'S9'"),

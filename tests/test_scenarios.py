@@ -81,8 +81,9 @@ def test_adding_a_fiscal_year_reruns_only_what_depends_on_it(built, tmp_path):
             f.write(f'SYN{i},company_document,SYNTHETIC test row (not a real figure),,https://example.invalid/syn,'
                     f'"SYNTHETIC {k}",,2025-12-31,results_announcement,tests/test_scenarios.py\n')
     cfg_path = work / "workflow/config.yaml"
-    cfg_path.write_text(cfg_path.read_text().replace("fiscal_years: {first: 2015, last: 2024}",
-                                                     "fiscal_years: {first: 2015, last: 2025}"))
+    cfg = yaml.safe_load(cfg_path.read_text())
+    cfg["companies"]["xiaomi"]["fiscal_years"]["last"] = 2025
+    cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     dry = snakemake(work, "-n")
     assert dry.returncode == 0, dry.stderr[-3000:]
     out = dry.stdout + dry.stderr

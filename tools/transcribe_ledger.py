@@ -182,6 +182,18 @@ def market_rows(src: Path) -> list[dict]:
                              "unit": r["unit"], "source_url": r["source_url"],
                              "evidence": f"[{r['source_document']}; date as printed: {r['period']}] {r['evidence']}",
                              "_ref": f"shared/sources/xiaomi_ledger_additions_2.csv#{r['row_id']}"})
+    peers = src / "peers_cost_of_capital.csv"
+    if peers.exists():
+        prow = [dict(r, _line=i + 1) for i, r in enumerate(csv.DictReader(open(peers, encoding="utf-8")), start=1)
+                if NUMBER.match(r["value"])]
+        # numbered so that, within an item and year, the snapshot nearest the end of the fiscal year comes first
+        # (the market-conflict rule breaks a tie of equally precise printings by the lower source id)
+        prow.sort(key=lambda r: (r["item"], r["year"], [-ord(ch) for ch in r["date"]]))
+        for i, r in enumerate(prow, start=1):
+            rows.append({"_id": f"Q{i:04d}", "item": r["item"], "year": r["year"], "value": r["value"],
+                         "unit": r["unit"], "source_url": r["source_url"],
+                         "evidence": f"[{r['company']}; date: {r['date']}] {r['evidence']}",
+                         "_ref": f"shared/sources/peers_cost_of_capital.csv line {r['_line']}"})
     for name in ("cost_of_capital_additions.csv", "fx_ecb.csv"):
         add = ADDITIONS / name
         if add.exists():

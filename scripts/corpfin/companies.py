@@ -52,14 +52,20 @@ def read_all(read, paths: dict[str, str]) -> pd.DataFrame:
 
 def settings_of(config: dict, company: str) -> dict:
     """What the company stages read for one company: its window, currency, fiscal year end, the WACC settings (those of
-    its market with its own beta) and the EVA settings (with its own capitalisation and preferred shares)."""
+    its market with its own beta; none for a company without a market, whose WACC and entity EVA are then gaps) and
+    the EVA settings (with its own capitalisation, preferred shares, credit spread and NOPAT route). A market whose
+    tax rate is the effective one gives NOPAT the effective rate too."""
     s = config["companies"][company]
     fy = s["fiscal_years"]
+    market = config["markets"].get(s["market"], {}) if s.get("market") else {}
+    nopat = {**config["eva"]["nopat"], **s.get("nopat", {})}
+    if (market.get("tax_rate") or {}).get("effective"):
+        nopat["tax"] = "effective"
     return {
         "years": list(range(fy["first"], fy["last"] + 1)), "currency": s["currency"],
         "fiscal_year_end": s["fiscal_year_end"],
-        "wacc": {**config["wacc"], **config["markets"][s["market"]], "beta": s.get("beta")},
-        "eva": {**config["eva"], "preferred_shares": s.get("preferred_shares"),
+        "wacc": {**config["wacc"], **market, "beta": s.get("beta")},
+        "eva": {**config["eva"], "preferred_shares": s.get("preferred_shares"), "nopat": nopat,
                 "mva": {**config["eva"]["mva"], "market_cap": s.get("market_cap")},
                 "robustness": {**config["eva"]["robustness"], "credit_spread_item": s.get("credit_spread_item", "")}},
     }

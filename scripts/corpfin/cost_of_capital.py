@@ -66,16 +66,14 @@ def capm_inputs(w: Wide, market: pd.DataFrame, cfg: dict, imputation: dict) -> d
     sourced vintage where imputation.carried lists it, derived market values allowed."""
     tiered = imputation["mode"] == "tiered"
     carry = set(imputation["carried"]) if tiered else set()
-    lag = 1 if cfg["equity_risk_premium"]["timing"] == "start_of_next_year" else 0
-    out = {
-        "risk_free": market_series(w, market, cfg["risk_free"]["items"], 0, "risk-free rate",
-                                   carry="risk_free" in carry, allow_derived=tiered),
-        "equity_risk_premium": market_series(w, market, cfg["equity_risk_premium"]["items"], lag,
-                                             "equity risk premium", carry="equity_risk_premium" in carry,
-                                             allow_derived=tiered),
-        "cost_of_debt": market_series(w, market, cfg["cost_of_debt"]["items"], 0, "cost of debt",
-                                      carry="cost_of_debt" in carry, allow_derived=tiered),
-    }
+    erp = cfg.get("equity_risk_premium")
+    lag = 1 if erp and erp["timing"] == "start_of_next_year" else 0
+    out = {}
+    for key, label, shift in (("risk_free", "risk-free rate", 0), ("equity_risk_premium", "equity risk premium", lag),
+                              ("cost_of_debt", "cost of debt", 0)):
+        c = cfg.get(key)
+        out[key] = (market_series(w, market, c["items"], shift, label, carry=key in carry, allow_derived=tiered)
+                    if c else not_configured(w, label))
     for key, label in (("country_risk_premium", "country risk premium"), ("beta", "beta"),
                        ("default_spread", "sovereign default spread")):
         c = cfg.get(key)
@@ -117,6 +115,15 @@ def cost_of_equity(rf: Q, beta: Q, erp: Q, crp: Q, spread: Q, treatment: str) ->
                      "local_no_crp")
 
 
+def effective_tax_rate(w: Wide) -> Q:
+    """Income tax / profit before tax (per cent); none where profit before tax is not positive or the rate falls
+    outside 0-100% (a year of non-taxable gains or losses)."""
+    etr = w["income_tax_expense"] / w["profit_before_tax"].where_positive("profit before tax") * 100.0
+    bad = ((etr.v < 0) | (etr.v > 100)).to_numpy()
+    return Q(etr.v.where(~bad), etr.why.where(~bad, "effective tax rate outside 0-100%"), "effective tax rate",
+             etr.est)
+
+
 def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputation: dict | None = None,
                  beta_override: float | None = None, ke_shift_pp: float = 0.0,
                  market_equity: pd.Series | None = None, tax_override: pd.Series | None = None) -> pd.DataFrame:
@@ -135,13 +142,19 @@ def compute_wacc(panel: pd.DataFrame, market: pd.DataFrame, cfg: dict, imputatio
                                        index=w.index))
     rf, erp, crp, beta, kd, ds = (inp[k][0] for k in ("risk_free", "equity_risk_premium", "country_risk_premium",
                                                       "beta", "cost_of_debt", "default_spread"))
-    kd = kd + cfg["cost_of_debt"]["spread_pp"]
-    tax, tax_src = market_constant(w, market, cfg["tax_rate"]["item"], None)
+    kd = kd + (cfg.get("cost_of_debt") or {}).get("spread_pp", 0.0)
+    tax_cfg = cfg.get("tax_rate") or {}
+    if tax_cfg.get("effective"):
+        tax, tax_src = effective_tax_rate(w), "effective: income tax / profit before tax"
+    elif tax_cfg.get("item"):
+        tax, tax_src = market_constant(w, market, tax_cfg["item"], None)
+    else:
+        tax, tax_src = not_configured(w, "tax rate")[0], ""
     if tax_override is not None:
         t = tax_override.reindex(w.index).astype(float)
         tax = Q(t, pd.Series("", index=w.index, dtype=object).where(t.notna(), "no tax rate (scenario)"), "t")
         tax_src = "scenario"
-    treatment = cfg["risk_free"].get("treatment", "less_default_spread")
+    treatment = (cfg.get("risk_free") or {}).get("treatment", "local_no_crp")
     rf_used, ke = cost_of_equity(rf, beta, erp, crp, ds, treatment)
     ke = ke + ke_shift_pp
     d, d_item = w.one_of(cfg["debt_items"])

@@ -14,7 +14,10 @@ def coverage_table(panel: pd.DataFrame, items: pd.DataFrame, company: str, years
     status is the kind of source the chosen value came from, or 'gap' when no eligible source exists;
     n_sources counts the eligible sources behind the choice.
     """
-    cat = items[items["statement"].isin(statements)][["item", "statement"]]
+    cat = items[items["statement"].isin(statements)]
+    if "companies" in cat:       # an item kept for some companies only (items.csv, column companies; empty: all)
+        cat = cat[cat["companies"].fillna("").map(lambda s: not s or company in s.split(";"))]
+    cat = cat[["item", "statement"]]
     grid = cat.merge(pd.DataFrame({"fiscal_year": years}), how="cross")
     grid.insert(0, "company", company)
     p = panel[(panel["period"] == period) & (panel["company"] == company)][

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cost_of_capital import effective_tax_rate
 from .market import pick
 from .quantity import Q, Wide, concat_long, stack
 from .select import sort_rows
@@ -46,15 +47,6 @@ FORMULAS = {
     "residual_income": "RI = profit attributable to owners - cost of equity x opening equity attributable to owners",
     "residual_income_adjusted": "RI = adjusted net profit - cost of equity x opening equity attributable to owners",
 }
-
-
-def effective_tax_rate(w: Wide) -> Q:
-    """Income tax / profit before tax (per cent); none where profit before tax is not positive or the rate falls
-    outside 0-100% (a year of non-taxable gains or losses)."""
-    etr = w["income_tax_expense"] / w["profit_before_tax"].where_positive("profit before tax") * 100.0
-    bad = ((etr.v < 0) | (etr.v > 100)).to_numpy()
-    return Q(etr.v.where(~bad), etr.why.where(~bad, "effective tax rate outside 0-100%"), "effective tax rate",
-             etr.est)
 
 
 def tax_rate(w: Wide, statutory: Q, cfg: dict) -> Q:

@@ -78,7 +78,7 @@ def coverage_map(coverage: pd.DataFrame, years: list[int], statements: list[str]
         index=statements, columns=years)
     count = rep.pivot_table(index="statement", columns="fiscal_year", values="any", aggfunc="sum").reindex(
         index=statements, columns=years)
-    total = rep.groupby("statement")["item"].nunique().reindex(statements)
+    total = rep.groupby("statement")["item"].nunique().reindex(statements).fillna(0)
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(statements) + 1.4))
     im = ax.imshow(share.to_numpy(float) * 100, cmap="Blues", vmin=0, vmax=100, aspect="auto")
     for i in range(len(statements)):

@@ -29,7 +29,7 @@ def layout_errors(root: Path, config: dict) -> list[str]:
         errors.append(f"workflow/config.yaml: paper.company is {paper!r}; expected one of the companies "
                       f"({', '.join(config['companies'])})")
     for company, c in config["companies"].items():
-        if c["market"] not in config["markets"]:
+        if c.get("market") and c["market"] not in config["markets"]:
             errors.append(f"workflow/config.yaml: companies.{company}.market is {c['market']!r}; expected one of the "
                           f"markets ({', '.join(config['markets'])})")
         fy = c["fiscal_years"]

@@ -24,6 +24,9 @@ from .errors import ConfigError, InputError
 
 COLUMNS = ["source_id", "item", "year", "value", "unit", "url", "evidence", "ledger_ref"]
 _SUFFIX = {"B": 1e9, "T": 1e12, "M": 1e6}
+# money printed in a currency's thousands, billions, trillions or units: held in millions, as the statements
+MONEY_UNIT = re.compile(r"(USD|RMB|KRW)(?:_(thousand|million|billion|trillion))?")
+MONEY_SCALE = {"one": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3, "trillion": 1e6}
 
 
 def printed_decimals(text: str) -> int:
@@ -66,19 +69,23 @@ def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             raise InputError(file, "URL without a scheme", row=i, column="url",
                              expected="an address starting with https:// or http:// (or github:owner/repo/path)",
                              found=r.url)
-        unit = str(r.unit)
+        unit, scale = str(r.unit), 1.0
         if unit.startswith("HKD") and not np.isnan(v) and "as printed" in unit:
-            v, unit = v / 1e6, "HKD_million"
+            v, unit, scale = v / 1e6, "HKD_million", 1e3                 # '865.78B' printed in billions
+        elif MONEY_UNIT.fullmatch(unit):
+            ccy, size = MONEY_UNIT.fullmatch(unit).groups()
+            scale = MONEY_SCALE[size or "one"]
+            v, unit = v * scale, f"{ccy}_million"
         yr = pd.to_numeric(r.year, errors="coerce")
         rows.append({"source_id": r.source_id, "item": r.item, "year": yr, "year_label": r.year, "value": v,
-                     "decimals": printed_decimals(r.value), "unit": unit, "note": note, "url": r.url,
+                     "decimals": printed_decimals(r.value), "scale": scale, "unit": unit, "note": note, "url": r.url,
                      "evidence": r.evidence})
     return pd.DataFrame(rows)
 
 
 def _resolution(m: pd.DataFrame) -> pd.Series:
-    """Half a unit of the last printed digit, in the unit of the value (HKD million for scaled HKD rows)."""
-    scale = np.where(m["unit"].astype(str) == "HKD_million", 1e3, 1.0)  # '865.78B' printed in billions
+    """Half a unit of the last printed digit, in the unit of the value (money scaled to millions)."""
+    scale = m["scale"].astype(float) if "scale" in m else 1.0
     return 0.5 * 10.0 ** (-m["decimals"].astype(float)) * scale
 
 

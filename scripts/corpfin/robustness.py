@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cost_of_capital import compute_wacc
+from .cost_of_capital import compute_wacc, effective_tax_rate
 from .derive import panel_in_mode
-from .eva import METHOD_READS, METHODS, compute_eva, effective_tax_rate
+from .eva import METHOD_READS, METHODS, compute_eva
 from .market_value import market_value_added
 from .quantity import Wide
 
@@ -63,23 +63,26 @@ def scenarios(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg
     if imputation["mode"] == "tiered" and "beta" in imputation["carried"]:
         add("beta_by_year", "beta only in the years a beta is sourced for (not carried to other years)", {"ke"},
             imp={**imputation, "carried": [c for c in imputation["carried"] if c != "beta"]})
-    timing = OTHER_TIMING[wacc_cfg["equity_risk_premium"]["timing"]]
-    add("erp_timing", f"equity risk premium published at the {timing.replace('_', ' ')}", {"ke"},
-        wacc={**wacc_cfg, "equity_risk_premium": {**wacc_cfg["equity_risk_premium"], "timing": timing}})
-    treat = OTHER_TREATMENT[wacc_cfg["risk_free"].get("treatment", "less_default_spread")]
-    add("risk_free", "risk-free rate " + {"local_no_crp": "as the local yield, no country premium",
-                                          "less_default_spread": "less the default spread, plus the country premium"}
-        [treat], {"ke"}, wacc={**wacc_cfg, "risk_free": {**wacc_cfg["risk_free"], "treatment": treat}})
+    if wacc_cfg.get("equity_risk_premium"):
+        timing = OTHER_TIMING[wacc_cfg["equity_risk_premium"]["timing"]]
+        add("erp_timing", f"equity risk premium published at the {timing.replace('_', ' ')}", {"ke"},
+            wacc={**wacc_cfg, "equity_risk_premium": {**wacc_cfg["equity_risk_premium"], "timing": timing}})
+    if wacc_cfg.get("risk_free") and wacc_cfg.get("default_spread") and wacc_cfg.get("country_risk_premium"):
+        treat = OTHER_TREATMENT[wacc_cfg["risk_free"].get("treatment", "less_default_spread")]
+        add("risk_free", "risk-free rate " + {"local_no_crp": "as the local yield, no country premium",
+                                              "less_default_spread": "less the default spread, plus the country "
+                                                                     "premium"}[treat],
+            {"ke"}, wacc={**wacc_cfg, "risk_free": {**wacc_cfg["risk_free"], "treatment": treat}})
     if wacc_cfg["weights"] == "book":
         add("market_weights", "market instead of book weights (equity at its year-end capitalisation)", {"wacc"},
             weights="market")
     spread = market.loc[market["item"] == grid.get("credit_spread_item", ""), "value"].dropna()
-    if len(spread):
+    if len(spread) and wacc_cfg.get("cost_of_debt"):
         s = float(spread.iloc[-1])
         add("credit_spread", f"cost of debt plus a credit spread of {s:g} pp (sourced)", {"wacc"},
             wacc={**wacc_cfg, "cost_of_debt": {**wacc_cfg["cost_of_debt"],
                                                "spread_pp": wacc_cfg["cost_of_debt"]["spread_pp"] + s}})
-    if eva_cfg["nopat"]["tax"] == "statutory":
+    if eva_cfg["nopat"]["tax"] == "statutory" and (wacc_cfg.get("tax_rate") or {}).get("item"):
         add("tax_effective", "effective instead of statutory tax rate (NOPAT and WACC)", {"wacc", "nopat"},
             tax="effective", eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "tax": "effective"}})
     add("revaluation_in", "revaluation of investments counted in NOPAT", {"nopat"},
@@ -87,8 +90,9 @@ def scenarios(panel: pd.DataFrame, market: pd.DataFrame, wacc_cfg: dict, eva_cfg
     add("portfolio_out", "investment portfolio out of capital (where its book value is sourced)", {"capital"},
         eva={**eva_cfg, "capital": {**eva_cfg["capital"], "portfolio_out": True}})
     other_route = "operating" if eva_cfg["nopat"]["route"] == "adjusted" else "adjusted"
-    add("nopat_route", f"NOPAT by the {other_route} route", {"nopat"},
-        eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "route": other_route}})
+    if other_route == "operating" or eva_cfg["nopat"]["adjusted_item"]:
+        add("nopat_route", f"NOPAT by the {other_route} route", {"nopat"},
+            eva={**eva_cfg, "nopat": {**eva_cfg["nopat"], "route": other_route}})
     alt_mode = "strict" if imputation["mode"] == "tiered" else "tiered"
     add("imputation", f"{alt_mode} imputation" + (" (no derived or carried values)" if alt_mode == "strict" else ""),
         {EVERY_METHOD}, imp={**imputation, "mode": alt_mode},
