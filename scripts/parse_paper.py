@@ -41,7 +41,9 @@ def main(smk) -> None:
     retarget(nodes["Image"], paths)
     strip_caption_numbers(nodes, labels)
     # the Typst markup names the figures but needs none of their bytes: written here, while the figures are drawn
-    markup = run_pandoc(json.dumps(tree, ensure_ascii=False, separators=(",", ":")), "json", "typst-citations", base,
+    # -smart: pandoc writes the typographic quotes and apostrophes it read, instead of straight ones that Typst would
+    # re-guess (an apostrophe after a full stop, "Inc.'s", would become an opening quote)
+    markup = run_pandoc(json.dumps(tree, ensure_ascii=False, separators=(",", ":")), "json", "typst-citations-smart", base,
                         TYPST_WRITER)
     write_text(smk.output.typst, typst_document(markup))
     log.info("paper parsed: %d tables, %d figures, %d images; %d hover titles read outside pandoc",

@@ -1,7 +1,6 @@
 """Issue 26: entity EVA in every year the data allow, on profit cleaned of revaluation, with a checked debt series;
 residual income on reported and adjusted profit; where value is created by segment; the change of EVA split into
 spread and capital. Hand-computed expectations, and the real data where the sources print the inputs."""
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -93,22 +93,27 @@ def test_paper_renders_with_computed_values_and_no_loose_ends(built):
     html = (built / "reports/paper.html").read_text(encoding="utf-8")
     v = yaml.safe_load((built / "reports/_variables.yml").read_text(encoding="utf-8"))
     assert "renderer: pandoc fallback" in (built / "logs/render_paper.log").read_text()
-    # key computed values, formatted as in _variables.yml
-    assert v["revenue_fy2024"] == "365,906.4" and "RMB 365,906.4 million" in html
+    # key computed values as the text writes them (billions to one decimal), from the processed tables
+    panel = pd.read_csv(built / "data/processed/xiaomi/panel.csv")
+    eva = pd.read_csv(built / "data/processed/xiaomi/eva.csv")
+    revenue = panel[(panel.item == "revenue") & (panel.fiscal_year == 2024) & (panel.period == "FY")].value.iloc[0]
+    entity = eva[(eva.method == "simple") & (eva.fiscal_year == 2024)].eva.iloc[0]
+    assert revenue == 365906.4 and round(entity, 1) == 15529.4
     flat = " ".join(html.split())
-    assert v["eva_last_year"] == "2024" and f"RMB {v['eva_last']} million" in flat
+    assert "RMB 365.9 billion in FY2024" in flat and "in FY2024 it was RMB 15.5 billion" in flat
+    assert v["eva_last_year"] == "2024"
     assert "{{<" not in html and "?@" not in html
     for t in (built / "reports/tables").glob("*.md"):
         cells = " ".join(line for line in t.read_text().splitlines() if line.startswith("|"))
         assert not re.search(r"\b(nan|NaN|inf|-inf)\b", cells), t.name
     tables = re.findall(r"<table[^>]*>.*?</table>", html, flags=re.S)
-    assert len(tables) >= 17
+    assert len(tables) == 20
     assert not any(re.search(r">\s*(nan|inf|-inf)\s*<", tb) for tb in tables)
-    for fig in ("segments", "margins", "eva", "trends", "coverage"):
+    for fig in ("segments", "gp_shares", "margins", "eva", "trends", "peers"):
         assert (built / f"reports/figures/{fig}.png").stat().st_size > 10_000
-        assert f'id="fig-{fig}"' in html
-    assert html.count("data:image/png;base64,") >= 5       # self-contained
-    for n in range(1, 18):
+        assert f'id="fig-{fig.replace("_", "")}"' in html
+    assert html.count("data:image/png;base64,") >= 6       # self-contained
+    for n in range(1, 21):
         assert f"Table {n}" in html
     assert "Claims audit" in html and "S3-01" in html and "contradicted" in html
     docx = built / "reports/paper.docx"
@@ -121,9 +126,8 @@ def test_pdf_through_typst_shows_the_same_values_as_the_html(built):
     pdf = built / "reports/paper.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages).split())
-    v = yaml.safe_load((built / "reports/_variables.yml").read_text(encoding="utf-8"))
     html = " ".join((built / "reports/paper.html").read_text(encoding="utf-8").split())
-    for needle in (f"RMB {v['eva_last']} million", f"RMB {v['revenue_fy2024']} million", "Claims audit"):
+    for needle in ("RMB 365.9 billion in FY2024", "in FY2024 it was RMB 15.5 billion", "Claims audit"):
         assert needle in html and needle in text, needle
     assert "Table 1:" in text and "Table 1: Table 1" not in text     # Typst numbers once
     assert "{{<" not in text

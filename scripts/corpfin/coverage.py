@@ -7,6 +7,14 @@ KIND_CODES = {"company_document": "C", "filing_summary": "F", "aggregator": "A",
               "fx_estimate": "E", "derived": "D"}
 
 
+def applies_to(items: pd.DataFrame, company: str) -> pd.Series:
+    """Which catalogue items a company's statements carry: an item names the companies it is kept for in column
+    `companies` (';'-separated; empty: every company)."""
+    if "companies" not in items:
+        return pd.Series(True, index=items.index)
+    return items["companies"].fillna("").astype(str).map(lambda s: not s.strip() or company in s.split(";"))
+
+
 def coverage_table(panel: pd.DataFrame, items: pd.DataFrame, company: str, years: list[int],
                    statements: list[str], period: str = "FY") -> pd.DataFrame:
     """Long table: one row per item of the given statements x fiscal year.
@@ -15,9 +23,7 @@ def coverage_table(panel: pd.DataFrame, items: pd.DataFrame, company: str, years
     n_sources counts the eligible sources behind the choice.
     """
     cat = items[items["statement"].isin(statements)]
-    if "companies" in cat:       # an item kept for some companies only (items.csv, column companies; empty: all)
-        cat = cat[cat["companies"].fillna("").map(lambda s: not s or company in s.split(";"))]
-    cat = cat[["item", "statement"]]
+    cat = cat[applies_to(cat, company)][["item", "statement"]]
     grid = cat.merge(pd.DataFrame({"fiscal_year": years}), how="cross")
     grid.insert(0, "company", company)
     p = panel[(panel["period"] == period) & (panel["company"] == company)][

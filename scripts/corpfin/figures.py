@@ -96,73 +96,123 @@ def coverage_map(coverage: pd.DataFrame, years: list[int], statements: list[str]
     return fig
 
 
-def eva_bars(buildup: pd.DataFrame, years: list[int]):
-    # only the methods with at least one result (an empty panel tells the reader nothing)
-    has = buildup[(buildup["line"] == "eva") & buildup["value"].notna()]["method"].unique()
-    methods = [m for m in ("simple", "residual_income_adjusted", "residual_income", "stern_stewart", "sasac")
-               if m in has] or ["simple"]
-    fig, axes = plt.subplots(1, len(methods), figsize=(max(3.4 * len(methods) + 1, 7.0), 3.8), sharey=True,
-                             squeeze=False)
-    axes = axes[0]
-    for ax, m in zip(axes, methods):
-        b = buildup[buildup["method"] == m].pivot_table(index="fiscal_year", columns="line", values="value",
-                                                          dropna=False).reindex(years)
-        x = np.arange(len(years))
-        nopat = b["nopat"].to_numpy() / 1000 if "nopat" in b else np.full(len(years), np.nan)
-        charge = b["capital_charge"].to_numpy() / 1000 if "capital_charge" in b else np.full(len(years), np.nan)
-        ax.bar(x - 0.2, nopat, 0.4, label="NOPAT")
-        ax.bar(x + 0.2, charge, 0.4, label="Capital charge")
-        eva = b["eva"].to_numpy() / 1000 if "eva" in b else np.full(len(years), np.nan)
-        ax.plot(x, eva, "kD", ms=4, label="EVA")
-        for i, v in enumerate(eva):
-            if np.isnan(v):
-                ax.text(i, 0, "gap", ha="center", va="bottom", fontsize=6, rotation=90, color="#888888")
-        ax.set_xticks(x, [str(y)[2:] for y in years])
-        ax.set_title(METHOD_LABELS.get(m, m))
-        ax.axhline(0, color="grey", lw=0.5)
-        ax.set_xlabel("Fiscal year (20xx)")
-    axes[0].set_ylabel("RMB billion")
-    axes[0].legend(fontsize=7)
-    fig.suptitle("EVA: NOPAT (residual income: profit to owners) against the capital charge")
+def eva_bars(summary: pd.DataFrame, years: list[int], currency: str):
+    """Entity EVA against the two residual incomes by year (billions of the company's currency), and the entity
+    spread (return on capital - WACC) on the right."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.9), gridspec_kw={"width_ratios": [3, 2]})
+    x = np.arange(len(years))
+    for k, (m, width) in enumerate((("simple", -0.27), ("residual_income_adjusted", 0.0), ("residual_income", 0.27))):
+        s = summary[summary["method"] == m].set_index("fiscal_year").reindex(years)
+        ax.bar(x + width, s["eva"].to_numpy(float) / 1000, 0.27, label=METHOD_LABELS[m], color=f"C{k}")
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xticks(x, [str(y) for y in years], rotation=90)
+    ax.set_ylabel(f"{currency} billion")
+    ax.set_title("Value created: entity EVA and residual income", fontsize=9)
+    ax.legend(fontsize=7)
+    s = summary[summary["method"] == "simple"].set_index("fiscal_year").reindex(years)
+    ax2.plot(years, s["return_on_capital"].to_numpy(float), "o-", label="Return on capital")
+    ax2.plot(years, s["cost_of_capital"].to_numpy(float), "s--", label="WACC")
+    ax2.set_xticks(years, [str(y) for y in years], rotation=90)
+    ax2.set_ylabel("Per cent")
+    ax2.set_title("Entity EVA: return on capital against WACC", fontsize=9)
+    ax2.legend(fontsize=7)
     tight_layout(fig)
     return fig
 
 
-def trend_lines(series: dict[str, pd.DataFrame], trends: pd.DataFrame, labels: dict[str, str]):
-    """Each tested series with Sen's slope through the median point and the band between the slopes of its
-    confidence interval; imputed points hollow; the panel title is the reader's label and the verdict."""
-    names = [n for n in trends["series"] if trends.set_index("series").at[n, "verdict"] != "not tested"]
+def trend_lines(series: dict[str, pd.DataFrame], trends: pd.DataFrame, labels: dict[str, str], units: dict[str, str],
+                names: list[str]):
+    """The named series (at most six; paper.trend_panels) with Sen's slope through the median point and the band
+    between the slopes of its confidence interval; imputed points hollow; each panel titled with the reader's label,
+    its axis with the unit, and the test's verdict with its BH-adjusted p in the panel."""
+    t = trends.set_index("series")
+    names = [n for n in names if n in t.index and t.at[n, "verdict"] != "not tested"][:6]
     cols = 3
     rows = max(1, int(np.ceil(len(names) / cols)))
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.7 * rows), squeeze=False)
-    t = trends.set_index("series")
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 3.1 * rows), squeeze=False)
     for ax, name in zip(axes.flat, names):
         d = series[name].dropna(subset=["value"]).sort_values("fiscal_year")
         x, y = d["fiscal_year"].to_numpy(float), d["value"].to_numpy(float)
         imputed = d["estimated"].to_numpy(bool) if "estimated" in d else np.zeros(len(d), bool)
-        ax.plot(x[~imputed], y[~imputed], "o", ms=3.5, color="C0", label="reported")
+        ax.plot(x[~imputed], y[~imputed], "o", ms=4, color="C0", label="reported inputs")
         if imputed.any():
-            ax.plot(x[imputed], y[imputed], "o", ms=3.5, mfc="white", mec="C0", label="imputed input")
+            ax.plot(x[imputed], y[imputed], "o", ms=4, mfc="white", mec="C0", label="an imputed input")
         slope, lo, hi = t.at[name, "sen_slope"], t.at[name, "sen_low"], t.at[name, "sen_high"]
         xm, ym = np.median(x), np.median(y)
         grid = np.linspace(x.min(), x.max(), 20)
         if np.isfinite(lo) and np.isfinite(hi):
             a, b = ym + lo * (grid - xm), ym + hi * (grid - xm)
             ax.fill_between(grid, np.minimum(a, b), np.maximum(a, b), color="C1", alpha=0.15, lw=0,
-                            label="95% CI of the slope")
+                            label="95% interval of the slope")
         intercept = np.median(y - slope * x)
-        ax.plot(grid, intercept + slope * grid, "-", lw=1, color="C1", label=f"Sen slope {slope:.3g} per year")
-        ax.set_title(f"{labels.get(name, name)}\n{t.at[name, 'verdict']}", fontsize=8)
+        ax.plot(grid, intercept + slope * grid, "-", lw=1.2, color="C1", label="Sen's slope")
+        ax.set_title(labels.get(name, name), fontsize=9)
+        ax.text(0.02, 0.96, f"{t.at[name, 'verdict']}, BH p = {t.at[name, 'mk_p_bh']:.3f}",
+                transform=ax.transAxes, fontsize=7.5, va="top", color="#333333")
+        ax.set_ylabel(units.get(name, ""), fontsize=8)
         ticks = np.arange(int(x.min()), int(x.max()) + 1)
-        ax.set_xticks(ticks, [f"{t % 100:02d}" for t in ticks])
+        ax.set_xticks(ticks, [str(t) for t in ticks], rotation=90)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000
                                                                      else f"{v:g}"))
-        ax.tick_params(labelsize=7)
-        ax.legend(fontsize=5.5)
+        ax.tick_params(labelsize=7.5)
+    handles, labels_ = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels_, loc="lower center", ncol=4, fontsize=8, frameon=False)
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    fig.supxlabel("Fiscal year (20xx)", fontsize=8)
+    fig.supxlabel("Fiscal year", fontsize=8, y=0.06)
+    TightLayoutEngine(rect=(0, 0.07, 1, 1)).execute(fig)
+    return fig
+
+
+def gross_profit_shares(ratios: pd.DataFrame, years: list[int]):
+    """Each segment's share of group gross profit by year; a share resting on revenue x printed margin is hollow."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for k, (seg, label) in enumerate((("internet_services", "Internet services"), ("smartphones", "Smartphones"),
+                                      ("iot_lifestyle", "IoT and lifestyle"),
+                                      ("smart_ev_new_initiatives", "Smart EV and new initiatives"))):
+        r = ratios[ratios["ratio"] == f"segment_gross_profit_share_{seg}"].set_index("fiscal_year").reindex(years)
+        v = r["value"].to_numpy(float)
+        line, = ax.plot(years, v, marker="o", label=label, color=f"C{k}")
+        derived = r["estimate_inputs"].fillna("").astype(str).str.contains("derived").to_numpy()
+        if derived.any():
+            ax.plot(np.array(years)[derived], v[derived], "o", mfc="white", mec=line.get_color())
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Share of group gross profit (%)")
+    ax.set_xlabel("Fiscal year")
+    ax.set_xticks(years)
+    ax.legend(fontsize=8)
+    ax.set_title("Where the gross profit is earned (hollow: segment revenue × printed margin)")
     tight_layout(fig)
+    return fig
+
+
+def peers_panels(peers: dict[str, dict], years: list[int]):
+    """The companies side by side, a panel per ratio; each company in its own fiscal years (unitless ratios only)."""
+    panels = [("gross_margin", "Gross margin (%)"), ("operating_margin", "Operating margin (%)"),
+              ("rd_intensity", "R&D intensity (% of revenue)"),
+              ("services_gross_profit_share", "Services share of gross profit (%)")]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), squeeze=False)
+    for ax, (name, title) in zip(axes.flat, panels):
+        for k, (c, p) in enumerate(peers.items()):
+            r = p["ratios"]
+            s = r[(r["ratio"] == name) & r["value"].notna()].set_index("fiscal_year")["value"].sort_index()
+            s = s[(s.index >= years[0]) & (s.index <= years[-1])]
+            if len(s):
+                ax.plot(s.index, s.to_numpy(float), marker="o", ms=3.5, lw=2.2 if k == 0 else 1.2,
+                        label=p["name"], color=f"C{k}")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks(years, [str(y) for y in years], rotation=90)
+        ax.tick_params(labelsize=7.5)
+        ax.axhline(0, color="grey", lw=0.5)
+    handles, labels_ = [], []
+    for ax in axes.flat:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            if l not in labels_:
+                handles.append(h)
+                labels_.append(l)
+    fig.legend(handles, labels_, loc="lower center", ncol=len(labels_), fontsize=8, frameon=False)
+    fig.supxlabel("Fiscal year (each company's own: the calendar year in which it ends)", fontsize=8, y=0.055)
+    TightLayoutEngine(rect=(0, 0.07, 1, 1)).execute(fig)
     return fig
 
 

@@ -90,7 +90,8 @@ def _widths(df: pd.DataFrame, visible: pd.DataFrame | None) -> list[int]:
         longest = max(len(t) for t in texts)
         # a column is never narrower than its longest unbreakable word (an id, a number)
         word = max(len(w) for t in texts for w in (t.split() or [""]))
-        out.append(max(3, min(word, 24), min(longest, 32)))
+        # capped at 20: a long label wraps onto a second line rather than squeezing the number columns
+        out.append(max(3, min(word, 20), min(longest, 20)))
     return out
 
 

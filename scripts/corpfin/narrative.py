@@ -1,257 +1,461 @@
-"""The paper's argument in sentences generated from the data: the sourcing mix, 'the study says / we find' after
-each result, the discussion, the threats to validity and the conclusion.
+"""The paper's argument in sentences generated from the data: one paragraph per result, the discussion, the threats
+to validity and the conclusion.
 
-Every direction, sign, rank, count and verdict below is computed from the pipeline's outputs; a missing figure
-turns its sentence into a statement of what is not sourced, never into a guess. Text from data (claims' wording)
-goes through `md_text`, so it is shown, never interpreted.
+Every direction, sign, rank, count and verdict below is computed from the pipeline's outputs (corpfin.prose keeps
+the house style); a missing figure turns its sentence into a statement of what is not sourced, never into a guess.
+Each module-level function returns Markdown for one include file of reports/paper.qmd. Text from data (the claims'
+wording, company names) goes through `md_text`, so it is shown, never interpreted.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .errors import ConfigError
-from .markdown import GAP, _fy_years, md_text, num, pval
-from .variables import _direction, _series
-from .vocabulary import label
-
-KIND_WORDS = {"company_document": "company documents (annual reports, results announcements, the prospectus)",
-              "filing_summary": "filing summaries", "aggregator": "financial-data aggregators",
-              "academic": "academic papers", "news": "news reports"}
+from .markdown import md_text, pval
+from .prose import (MONEY_STEP, and_list, count, direction, fy, fy_list, money, number_word, ordinal_rank, path, pct,
+                    possessive, pp, sentence, verdict_counts)
 
 
-def _panel(panel: pd.DataFrame) -> pd.DataFrame:
-    return panel[panel["period"] == "FY"].pivot_table(index="fiscal_year", columns="item", values="value")
+def _series(ratios: pd.DataFrame, name: str) -> pd.Series:
+    r = ratios[ratios["ratio"] == name].dropna(subset=["value"])
+    return r.set_index("fiscal_year")["value"].sort_index()
 
 
-def _get(w: pd.DataFrame, item: str, year: int) -> float:
-    return w.at[year, item] if item in w and year in w.index and pd.notna(w.at[year, item]) else float("nan")
+def _panel(panel: pd.DataFrame, item: str) -> pd.Series:
+    p = panel[(panel["period"] == "FY") & (panel["item"] == item)]
+    return p.set_index("fiscal_year")["value"].sort_index()
+
+
+def _eva(summary: pd.DataFrame, method: str, col: str = "eva") -> pd.Series:
+    s = summary[(summary["method"] == method) & summary[col].notna()]
+    return s.set_index("fiscal_year")[col].sort_index()
+
+
+def _trend(trends: pd.DataFrame, name: str) -> str:
+    """', an increasing trend (exact Mann-Kendall test, BH-adjusted p = 0.0005)' or the honest alternative."""
+    t = trends.set_index("series")
+    if name not in t.index or t.at[name, "verdict"] == "not tested":
+        return ""
+    verdict, p = t.at[name, "verdict"], t.at[name, "mk_p_bh"]
+    if verdict in ("increasing", "decreasing"):
+        return f", {'an' if verdict[0] == 'i' else 'a'} {verdict} trend (exact Mann-Kendall test, BH-adjusted p = {pval(p)})"
+    return f", with no trend the exact test separates from noise (BH-adjusted p = {pval(p)})"
+
+
+# --- results ---------------------------------------------------------------------------------------------------
+def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFrame, currency: str) -> str:
+    """Profitability, growth, solvency and operating capacity: what changed and what it means."""
+    out = []
+    gm, adj, net = _series(ratios, "gross_margin"), _series(ratios, "adjusted_net_margin"), _series(ratios, "net_margin")
+    if len(gm) >= 2:
+        out.append(sentence(path(gm, "the gross margin") + _trend(trends, "gross_margin")))
+    if len(adj) >= 2:
+        text = path(adj, "the adjusted net margin, which leaves out the revaluation of investments and share-based "
+                         "compensation,")
+        if len(net) >= 2:
+            lo = int(net.idxmin())
+            text += (f", while the reported net margin swung with those items, down to {pct(net[lo])} in {fy(lo)}")
+        out.append(sentence(text))
+    rev = _panel(panel, "revenue")
+    if len(rev) >= 2:
+        falls = [int(y) for y, d in rev.diff().dropna().items() if d < 0]
+        text = (f"revenue {direction(rev.iloc[0], rev.iloc[-1], 'grew', 'shrank')} from "
+                f"{money(rev.iloc[0], currency)} in {fy(rev.index[0])} to {money(rev.iloc[-1], currency)} in "
+                f"{fy(rev.index[-1])}")
+        text += f" and fell in {fy_list(falls)}" if falls else " and grew in every year"
+        out.append(sentence(text))
+    tat = _series(ratios, "total_asset_turnover")
+    if len(tat) >= 2:
+        out.append(sentence(
+            path(tat, "total asset turnover", lambda v: f"{v:.2f} times") + _trend(trends, "total_asset_turnover")
+            + ": the margin gains came with a balance sheet that grew faster than sales"
+            if tat.iloc[-1] < tat.iloc[0] else path(tat, "total asset turnover", lambda v: f"{v:.2f} times")))
+    cr = _series(ratios, "current_ratio")
+    if len(cr):
+        out.append(sentence(f"solvency ratios need balance-sheet lines that the sources print for "
+                            f"{fy_list(cr.index)} only; the current ratio was {cr.iloc[-1]:.2f} in {fy(cr.index[-1])}"))
+    return " ".join(out) + "\n"
+
+
+def costs_md(ratios: pd.DataFrame) -> str:
+    """The value-chain reading: which cost lines moved the margin."""
+    parts = []
+    for name, what in (("cost_of_sales_to_revenue", "cost of sales"), ("rd_expenses_to_revenue", "R&D"),
+                       ("selling_marketing_expenses_to_revenue", "selling and marketing")):
+        s = _series(ratios, name)
+        if len(s) >= 2:
+            parts.append(f"{what} {direction(s.iloc[0], s.iloc[-1])} from {pct(s.iloc[0])} of revenue in "
+                         f"{fy(s.index[0])} to {pct(s.iloc[-1])} in {fy(s.index[-1])}")
+    if not parts:
+        return "The cost lines are not sourced for two years of the window.\n"
+    text = sentence(and_list(parts[:1]) + (f"; {and_list(parts[1:])}" if len(parts) > 1 else ""))
+    cos, rd = _series(ratios, "cost_of_sales_to_revenue"), _series(ratios, "rd_expenses_to_revenue")
+    if len(cos) >= 2 and len(rd) >= 2:
+        saved, spent = cos.iloc[0] - cos.iloc[-1], rd.iloc[-1] - rd.iloc[0]
+        text += " " + sentence(
+            f"along the value chain, the company kept {pp(saved)} of revenue more after the cost of goods and put "
+            f"{pp(spent)} more into research" if saved > 0 and spent > 0 else
+            "the cost of goods and research moved together rather than one funding the other")
+    return text + "\n"
+
+
+def segments_md(ratios: pd.DataFrame, currency: str) -> str:
+    """Research question 2: where the gross profit is earned, segment by segment."""
+    out = []
+    svc_gp, svc_rev = _series(ratios, "segment_gross_profit_share_internet_services"), _series(
+        ratios, "segment_share_internet_services")
+    if len(svc_gp) >= 2:
+        text = path(svc_gp, "internet services' share of group gross profit")
+        if len(svc_rev):
+            text += (f", while their share of revenue stayed between {pct(svc_rev.min())} and {pct(svc_rev.max())}")
+        out.append(sentence(text))
+    phone, iot = _series(ratios, "segment_gross_margin_smartphones"), _series(ratios, "segment_gross_margin_iot_lifestyle")
+    if len(phone) >= 2 and len(iot) >= 2:
+        out.append(sentence(f"the hardware earned more of its own margin: {path(phone, 'the smartphone gross margin')}"
+                            f" and {path(iot, 'the IoT and lifestyle gross margin')}"))
+    ev = _series(ratios, "segment_gross_profit_share_smart_ev_new_initiatives")
+    if len(ev):
+        out.append(sentence(f"smart EVs, in {fy(ev.index[-1])} their first year with a sourced margin, earned "
+                            f"{pct(ev.iloc[-1])} of group gross profit"))
+    ipu = _series(ratios, "internet_revenue_per_user")
+    if len(ipu) >= 2:
+        out.append(sentence(path(ipu, "internet revenue per MIUI monthly active user",
+                                 lambda v: f"{currency} {num_plain(v)}")))
+    if len(svc_gp) >= 2:
+        out.append(sentence(
+            "the profit model therefore moved from hardware sold near cost and carried by internet services to "
+            "hardware that earns its own margin, with services a large but shrinking part of gross profit"
+            if svc_gp.iloc[-1] < svc_gp.iloc[0] and len(phone) >= 2 and phone.iloc[-1] > phone.iloc[0] else
+            "internet services kept their weight in gross profit over the window"))
+    return " ".join(out) + "\n" if out else "The segment figures are not sourced for two years.\n"
+
+
+def num_plain(v: float) -> str:
+    from .markdown import num
+
+    return num(v, 1)
+
+
+def eva_md(summary: pd.DataFrame, robust: pd.DataFrame, change: pd.DataFrame, panel: pd.DataFrame, method: str,
+           currency: str) -> str:
+    """Value creation: entity EVA, residual income on adjusted and on reported profit, the revaluation gap, the
+    drivers of the change and what the robustness grid says."""
+    out = []
+    e = _eva(summary, method)
+    if e.empty:
+        return "Entity EVA is not computable in any year: the inputs it lacks are in the EVA appendix.\n"
+    neg, pos = e[e < 0], e[e > 0]
+    text = (f"entity EVA is computable for {fy_list(e.index)} and positive in {number_word(len(pos))} of its "
+            f"{count(len(e), 'year')}")
+    if len(neg) == 1:
+        text += f"; {fy(neg.index[0])} is the only negative year ({money(neg.iloc[0], currency)})"
+    elif len(neg):
+        text += f"; it is negative in {fy_list(neg.index)}"
+    spread, rate = _eva(summary, method, "eva_spread"), _eva(summary, method, "cost_of_capital")
+    last = int(e.index[-1])
+    text += (f". In {fy(last)} it was {money(e.iloc[-1], currency)}, a return on capital {pp(spread[last])} above a "
+             f"WACC of {pct(rate[last])}" if last in spread.index else "")
+    out.append(sentence(text))
+    adj = _eva(summary, "residual_income_adjusted")
+    if len(adj):
+        out.append(sentence(f"residual income on adjusted profit, the owners' measure, is positive in "
+                            f"{number_word(int((adj > 0).sum()))} of its {count(len(adj), 'year')} "
+                            f"({fy_list(adj.index)}); the discussion takes up how revaluation moves it on reported "
+                            "profit"))
+    ch = change[change["method"] == method].set_index("fiscal_year")
+    if last in ch.index:
+        c = ch.loc[last]
+        main = "a wider spread" if abs(c["from_spread"]) >= abs(c["from_capital"]) else "more capital"
+        out.append(sentence(
+            f"from {fy(last - 1)} to {fy(last)} entity EVA changed by {money(c['eva_change'], currency)}, "
+            f"{money(c['from_spread'], currency)} of it from the spread and {money(c['from_capital'], currency)} from "
+            f"capital: {main} did most of it"))
+    r = robust[(robust["method"] == method) & robust["base"].notna()]
+    if len(r):
+        rob = r[r["verdict"] == "robust"]
+        flip = r[r["verdict"] != "robust"]
+        text = (f"across the robustness grid the sign holds under every scenario in {fy_list(rob['fiscal_year'])}"
+                if len(rob) else "no year keeps its sign under every scenario of the robustness grid")
+        if len(flip):
+            causes: dict[str, list[int]] = {}
+            for y, f in zip(flip["fiscal_year"], flip["flips"].fillna("")):
+                for name in str(f).split():
+                    causes.setdefault(name, []).append(int(y))
+            text += "; " + and_list([f"{SCENARIO_WORDS.get(k, k.replace('_', ' '))} flips {fy_list(v)}"
+                                      for k, v in sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))])
+            thin = flip["spread_pp"].abs().max()
+            text += f", years whose spread is at most {pp(thin)}"
+        out.append(sentence(text))
+    return " ".join(out) + "\n"
+
+
+SCENARIO_WORDS = {"nopat_route": "NOPAT from operating profit", "ke_+2": "a cost of equity 2 points higher",
+                  "ke_+1": "a cost of equity 1 point higher", "ke_-2": "a cost of equity 2 points lower",
+                  "ke_-1": "a cost of equity 1 point lower", "erp_timing": "the other timing of the equity premium",
+                  "risk_free": "the other risk-free treatment", "market_weights": "market weights",
+                  "credit_spread": "a credit spread on debt", "tax_effective": "the effective tax rate",
+                  "revaluation_in": "counting the revaluation", "portfolio_out": "taking the portfolio out of capital",
+                  "imputation": "strict imputation", "beta_low": "the lowest beta", "beta_high": "the highest beta",
+                  "beta_by_year": "betas only where sourced", "rd_life_3": "a three-year R&D life",
+                  "rd_life_7": "a seven-year R&D life"}
+
+
+def peers_md(peers: dict[str, dict], focus: str, words: dict) -> str:
+    """Xiaomi beside its peers: where it differs, where it moves with them. `words`: the config's thresholds for
+    'similar' services shares (similar_share_pp) and for book equity too small to measure capital
+    (book_equity_roe_bound, % ROE)."""
+    def latest(name: str, c: str) -> tuple[int | None, float]:
+        s = _series(peers[c]["ratios"], name)
+        return (int(s.index[-1]), s.iloc[-1]) if len(s) else (None, float("nan"))
+
+    out = []
+    names = {c: md_text(p["name"]) for c, p in peers.items()}
+    gm = {c: latest("gross_margin", c) for c in peers}
+    have = {c: v for c, v in gm.items() if v[0] is not None}
+    if focus in have and len(have) > 1:
+        above = [names[c] for c, (_, v) in have.items() if c != focus and v > have[focus][1]]
+        below = [names[c] for c, (_, v) in have.items() if c != focus and v <= have[focus][1]]
+        text = (f"{possessive(names[focus])} gross margin ({pct(have[focus][1])} in {fy(have[focus][0])}) is below "
+                f"those of {and_list(above)}" if above else
+                f"{possessive(names[focus])} gross margin is the highest of the companies")
+        if below:
+            text += f" and at or above those of {and_list(below)}"
+        out.append(sentence(text + ", each in its own latest fiscal year"))
+    svc_x, svc_a = _series(peers[focus]["ratios"], "services_gross_profit_share"), (
+        _series(peers["apple"]["ratios"], "services_gross_profit_share") if "apple" in peers else pd.Series())
+    if len(svc_x) >= 2 and len(svc_a) >= 2:
+        out.append(sentence(
+            f"the services share of gross profit moved in opposite directions: "
+            f"{path(svc_x, possessive(names[focus]))}, {path(svc_a, possessive(names['apple']))}; "
+            + ("the two now earn a similar part of their gross profit from services"
+               if abs(svc_x.iloc[-1] - svc_a.iloc[-1]) < words["similar_share_pp"] else "they remain far apart")
+            if direction(svc_x.iloc[0], svc_x.iloc[-1]) != direction(svc_a.iloc[0], svc_a.iloc[-1]) else
+            f"the services share of gross profit moved the same way for {names[focus]} and {names['apple']}"))
+    rd = {c: latest("rd_intensity", c) for c in peers}
+    rd = {c: v for c, v in rd.items() if v[0] is not None}
+    if focus in rd and len(rd) > 1:
+        rank = sorted(rd, key=lambda c: -rd[c][1]).index(focus) + 1
+        out.append(sentence(f"{names[focus]} spends {pct(rd[focus][1])} of revenue on R&D, "
+                            f"{ordinal_rank(rank, len(rd))} of the {number_word(len(rd))} companies with a sourced "
+                            "figure"))
+    g = {c: _series(p["ratios"], "gross_margin") for c, p in peers.items()}
+    moved = [c for c in peers if c != focus and 2022 in g[c].index and 2021 in g[c].index]
+    if focus in g and {2021, 2022} <= set(g[focus].index) and moved:
+        fell = [names[c] for c in moved if g[c][2022] < g[c][2021]]
+        went = direction(g[focus][2021], g[focus][2022])
+        if went == "fell":
+            text = (f"in FY2022 {possessive(names[focus])} gross margin fell, and so did "
+                    + (and_list([possessive(n) for n in fell]) if fell else "no peer’s"))
+            out.append(sentence(text + (": the fall was shared across the industry, not the company’s alone"
+                                        if fell else "")))
+    if "apple" in peers:
+        ea = _eva(peers["apple"]["eva"], "simple", "eva_spread")
+        ex = _eva(peers[focus]["eva"], "simple", "eva_spread")
+        roe = _series(peers["apple"]["ratios"], "roe")
+        if len(ea) and len(ex):
+            text = (f"{possessive(names['apple'])} entity EVA spread was {pp(ea.iloc[-1])} in {fy(ea.index[-1])} "
+                    f"against {possessive(names[focus])} {pp(ex.iloc[-1])} in {fy(ex.index[-1])}, and its entity EVA "
+                    f"is positive in {number_word(int((ea > 0).sum()))} of its {count(len(ea), 'year')}")
+            if len(roe) and roe.iloc[-1] > words["book_equity_roe_bound"]:
+                text += (f"; its book equity, reduced by share buybacks, is small (ROE {pct(roe.iloc[-1])} in "
+                         f"{fy(roe.index[-1])}), so a spread on book capital overstates the return on what its owners "
+                         "invested")
+            out.append(sentence(text))
+    return " ".join(out) + "\n" if out else "No peer has two sourced years to compare.\n"
+
+
+def trends_md(trends: pd.DataFrame, alpha: float) -> str:
+    """The family of tests: how many series, how many trends, what short series can and cannot show."""
+    tested = trends[trends["verdict"] != "not tested"]
+    inc, dec = tested[tested["verdict"] == "increasing"], tested[tested["verdict"] == "decreasing"]
+    text = (f"the tested family holds {count(len(tested), 'series', 'series')} (a series needs at least four years); "
+            f"after the Benjamini-Hochberg adjustment {count(len(inc), 'series', 'series')} "
+            f"{'shows' if len(inc) == 1 else 'show'} an increasing and {count(len(dec), 'series', 'series')} a "
+            f"decreasing trend at the {pct(alpha * 100, 0)} level")
+    ev = trends.set_index("series")
+    short = [n for n in ("eva", "residual_income_adjusted") if n in ev.index and ev.at[n, "verdict"] == "no evidence"]
+    if short:
+        n = int(ev.at[short[0], "n"])
+        text += (f". Entity EVA and residual income, with {number_word(n)} points or fewer, show no trend the exact "
+                 f"test can separate from noise: with {number_word(n)} points its smallest attainable p-value is "
+                 f"{pval(ev.at[short[0], 'mk_min_attainable_p'])}, so a trend would have to be monotone to show")
+    return sentence(text) + "\n"
+
+
+# --- discussion, threats, conclusion ---------------------------------------------------------------------------
+def discussion_md(summary: pd.DataFrame, panel: pd.DataFrame, ratios: pd.DataFrame, method: str,
+                  currency: str) -> str:
+    """What the numbers mean: where revaluation moves the owners' measure, the negative years of entity EVA, the
+    capital before the listing."""
+    paras = []
+    adj, rep = _eva(summary, "residual_income_adjusted"), _eva(summary, "residual_income")
+    reval = _panel(panel, "fv_changes_investments_fvtpl")
+    years = adj.index.intersection(rep.index)
+    if len(years):
+        gap = rep[years] - adj[years]
+        up, down = gap[gap > 0], gap[gap < 0]
+        parts = []
+        if len(up):
+            gains = [y for y in up.index if reval.get(y, 0) > 0]
+            added = (money(reval[gains[0]], currency) if len(gains) == 1 else
+                     and_list([f"{money(reval[y], currency)} ({fy(y)})" for y in gains]))
+            parts.append(f"residual income on reported profit is above that on adjusted profit in {fy_list(up.index)}"
+                         + (f", when the revaluation of investments added {added} before tax" if gains else ""))
+        if len(down):
+            low = int(down.idxmin())
+            parts.append(f"below it in {fy_list(down.index)}, by up to {money(-down[low], currency)} ({fy(low)}): "
+                         "there the other adjustments, share-based compensation and the preferred shares' fair-value "
+                         "changes, weigh more than any revaluation")
+        text = sentence("; ".join(parts))
+        top_rep, top_adj = int(rep.idxmax()), int(adj.idxmax())
+        if top_rep != top_adj and top_rep in up.index and reval.get(top_rep, 0) > 0:
+            text += " " + sentence(
+                f"read on reported profit, the best year for the owners is {fy(top_rep)}, a year of revaluation; read "
+                f"on adjusted profit it is {fy(top_adj)}. Entity EVA, built on adjusted profit, does not count the "
+                "revaluation as value created")
+        paras.append("**Revaluation is not value creation.** " + text)
+    e = _eva(summary, method)
+    growth, gm = _series(ratios, "revenue_growth"), _series(ratios, "gross_margin")
+    neg = [int(y) for y in e.index if e[y] < 0]
+    if neg:
+        parts = []
+        for y in neg:
+            t = f"entity EVA is negative in {fy(y)}"
+            if y in growth.index:
+                t += f", the year revenue {'fell' if growth[y] < 0 else 'grew'} by {pct(abs(growth[y]))}"
+            if y in gm.index and y - 1 in gm.index:
+                t += f" and the gross margin {direction(gm[y - 1], gm[y])} to {pct(gm[y])}"
+            if y + 1 in e.index and e[y + 1] > 0:
+                t += f"; it is positive again in {fy(y + 1)}"
+                if y + 1 in growth.index and y + 1 in gm.index:
+                    t += (f", with revenue {'still falling' if growth[y + 1] < 0 and growth[y] < 0 else 'falling' if growth[y + 1] < 0 else 'growing'} "
+                          f"({pct(growth[y + 1])}) and the gross margin at {pct(gm[y + 1])}")
+            parts.append(sentence(t))
+        heading = f"The negative year{'s' if len(neg) > 1 else ''}"
+        paras.append(f"**{heading}.** " + " ".join(parts))
+    eq = _panel(panel, "equity_attributable_owners")
+    neg_eq = [int(y) for y in eq.index if eq[y] < 0]
+    if neg_eq:
+        paras.append("**Capital before the listing.** " + sentence(
+            f"book equity attributable to owners was negative in {fy_list(neg_eq)}, because the convertible "
+            "redeemable preferred shares were carried as liabilities at fair value. The entity measure counts them "
+            "as capital, through the debt they were carried in; the owners' residual income is not meaningful "
+            "before the listing"))
+    return "\n\n".join(paras) + "\n"
+
+
+def scenario_effects(long: pd.DataFrame, method: str) -> pd.DataFrame:
+    """What each scenario of the robustness grid does to `method`'s EVA: its largest move from the base (in the
+    year of that move), the years where it flips the sign, and how many years it can move; largest move first."""
+    base = long[(long["scenario"] == "base") & (long["method"] == method)].set_index("fiscal_year")["eva"].dropna()
+    rows = []
+    for sc, g in long[(long["method"] == method) & (long["scenario"] != "base")].groupby("scenario", sort=False):
+        g = g.set_index("fiscal_year")["eva"].dropna()
+        common = g.index.intersection(base.index)
+        if not len(common):
+            continue
+        delta = (g[common] - base[common]).abs()
+        flips = [int(y) for y in common if (g[y] > 0) != (base[y] > 0)]
+        rows.append({"scenario": sc, "largest_move": float(delta.max()), "year": int(delta.idxmax()),
+                     "flips": flips, "years": len(common)})
+    out = pd.DataFrame(rows, columns=["scenario", "largest_move", "year", "flips", "years"])
+    return out.sort_values(["largest_move", "scenario"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def threats_choices_md(effects: pd.DataFrame, currency: str) -> str:
+    """The paragraph before the table of scenario effects: which choices flip the sign, and which barely matter."""
+    if effects.empty:
+        return "**The cost of capital and the value measures.** No scenario of the robustness grid applies.\n"
+    flipping = effects[effects["flips"].map(len) > 0]
+    # a move below half the text's step of an amount does not show in the text
+    still = effects[effects["largest_move"] < MONEY_STEP / 2]
+    text = ("**The cost of capital and the value measures.** Each choice behind entity EVA has an alternative; the "
+            "table below shows what each does, largest effect first. ")
+    if len(flipping):
+        text += sentence(f"only {and_list([SCENARIO_WORDS.get(n, n.replace('_', ' ')) for n in flipping['scenario']])} "
+                         f"{'flips' if len(flipping) == 1 else 'flip'} the sign of any year")
+    else:
+        text += sentence("no alternative flips the sign of any year")
+    if len(still):
+        text += " " + sentence(f"{and_list([SCENARIO_WORDS.get(n, n) for n in still['scenario']])} "
+                               f"{'moves' if len(still) == 1 else 'move'} entity EVA by less than "
+                               f"{money(MONEY_STEP / 2, currency, 'million', 0)} in every year")
+    return text + "\n"
+
+
+def threats_md(panel: pd.DataFrame, coverage: pd.DataFrame, trends: pd.DataFrame, audit: pd.DataFrame,
+               n_peers: int) -> str:
+    """After the scenario table: data, statistical power and scope."""
+    paras = []
+    p = panel[panel["period"] == "FY"]
+    third = int(p["kind"].isin(["aggregator", "news", "academic"]).sum())
+    derived = p[p["basis"] == "derived"]
+    paras.append("**Measurement.** " + sentence(
+        f"{third:,} of the {len(p):,} panel values come from aggregators, news reports or papers rather than from "
+        f"the company's documents, and {count(len(derived), 'value')} rest on a stated derivation (an accounting "
+        f"identity, or a third party's ratio checked against a printed figure, as for debt in "
+        f"{fy_list(derived.loc[derived['item'] == 'interest_bearing_debt', 'fiscal_year'])})"
+        if len(derived) else f"{third:,} of the {len(p):,} panel values come from third parties")
+        + " " + sentence(f"{int((coverage['status'] == 'gap').sum()):,} of {len(coverage):,} item-years have no "
+                         "source at all; the supplement lists them"))
+    tested = trends[trends["verdict"] != "not tested"]
+    if len(tested):
+        short = tested.sort_values("n").iloc[0]
+        paras.append("**Statistical power.** " + sentence(
+            f"the shortest tested series has {count(int(short['n']), 'point')}, and its exact test cannot go below "
+            f"p = {pval(short['mk_min_attainable_p'])} whatever the data; after the adjustment for the "
+            f"{count(len(tested), 'series', 'series')} of the family, a short series without a significant trend is "
+            "more often too short to show one than free of one"))
+    unc = audit[(audit["kind"] == "claim") & (audit["verdict"] == "not checkable")]
+    paras.append("**Scope.** " + sentence(
+        f"one company with {count(n_peers, 'peer')}, each on its own accounting standard and in its own currency; "
+        f"{count(len(unc), 'published claim')} cannot be checked against sourced figures, and the audit names the "
+        "figure that would decide each"))
+    return "\n\n".join(paras) + "\n"
+
+
+def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFrame, audit: pd.DataFrame,
+                  trends: pd.DataFrame, method: str) -> str:
+    """Answers to the three research questions, each computed."""
+    out = []
+    gm = _series(ratios, "gross_margin")
+    e = _eva(summary, method)
+    text = "**(1) The studies' ratio and EVA findings.** "
+    if len(gm) >= 2:
+        text += sentence(path(gm, "the gross margin") + _trend(trends, "gross_margin"))
+    if len(e):
+        rob = robust[(robust["method"] == method) & (robust["verdict"] == "robust")]
+        text += " " + sentence(
+            f"the EVA the first study computed over five years is computable on sourced data for "
+            f"{count(len(e), 'year')} ({fy_list(e.index)}), positive in {number_word(int((e > 0).sum()))}; the sign "
+            f"survives every choice of the robustness grid in {fy_list(rob['fiscal_year']) or 'no year'}")
+    out.append(text)
+    s = _series(ratios, "segment_gross_profit_share_internet_services")
+    if len(s) >= 2:
+        out.append("**(2) Where value is created.** " + sentence(
+            path(s, "the share of gross profit earned by internet services")
+            + (f"; the hardware segments now earn the other {pct(100 - s.iloc[-1])}" if s.iloc[-1] < 50 else
+               "; internet services still earn most of it")))
+    c = audit[audit["kind"] == "claim"]
+    n = {v: int((c["verdict"] == v).sum()) for v in ("supported", "partly supported", "contradicted",
+                                                       "not checkable")}
+    out.append("**(3) The published claims.** " + sentence(
+        f"of {count(len(c), 'claim')} about the company, {verdict_counts(n)}"
+        + (" with what the sources print" if n["not checkable"] else "")))
+    return "\n\n".join(out) + "\n"
 
 
 def sourcing_mix(panel: pd.DataFrame) -> dict[str, str]:
     """How many chosen values come from each kind of source, and how many rest on a stated rule."""
+    words = {"company_document": "company documents (annual reports, results announcements, the prospectus)",
+             "filing_summary": "filing summaries", "aggregator": "financial-data aggregators",
+             "academic": "academic papers", "news": "news reports"}
     p = panel[panel["period"] == "FY"]
     rep = p[p["basis"] == "reported"]
     counts = rep["kind"].value_counts()
-    parts = [f"{int(counts[k]):,} from {w}" for k, w in KIND_WORDS.items() if counts.get(k, 0)]
-    n_rule = int((p["basis"] != "reported").sum())
-    company = int(counts.get("company_document", 0))
-    return {"mix_sentence": "; ".join(parts), "mix_n_values": f"{len(p):,}", "mix_n_rule": str(n_rule),
-            "mix_company_share": num(100 * company / len(p), 0) if len(p) else GAP,
+    parts = [f"{int(counts[k]):,} from {w}" for k, w in words.items() if counts.get(k, 0)]
+    if parts:
+        parts[0] = parts[0].replace(" from ", " come from ", 1)
+    return {"mix_sentence": and_list(parts), "mix_n_values": f"{len(p):,}",
+            "mix_n_rule": count(int((p["basis"] != "reported").sum()), "value"),
             "mix_n_documents": f"{rep['document'].nunique():,}"}
 
-
-def check_findings(findings: dict[str, list[str]], claims: pd.DataFrame) -> None:
-    """Every claim id the config places in a results section must be an audited claim."""
-    unknown = sorted(set(sum(findings.values(), [])) - set(claims["claim_id"]))
-    if unknown:
-        raise ConfigError(f"workflow/config.yaml, paper.findings: claim ids {unknown} are not in "
-                          f"data/raw/claims/claims.csv (expected one of {sorted(claims['claim_id'])})")
-
-
-def study_findings(claims: pd.DataFrame, ids: list[str]) -> str:
-    """'The study says … / We find …' for the audited claims of a section (the claims' own words, as data)."""
-    c = claims.set_index("claim_id")
-    lines = []
-    for cid in ids:
-        if cid not in c.index:
-            continue
-        r = c.loc[cid]
-        ours = r["our_value"] if isinstance(r["our_value"], str) and r["our_value"] else "no sourced value"
-        lines.append(f"- **The study says** ({cid}): “{md_text(r['wording'])}” ({md_text(r['quantity'])}). "
-                     f"**We find**: {md_text(ours)}; *{md_text(r['verdict'])}*: {md_text(r['reason'])}.")
-    return "\n".join(lines) if lines else "- No audited claim of the studies concerns this section."
-
-
-def _pct_path(s: pd.Series, what: str) -> str:
-    """'{what} went from a% (FYx) to b% (FYy), with its peak of c% in FYz' (or: is not sourced)."""
-    s = s.dropna()
-    if len(s) < 2:
-        return f"{what} has fewer than two sourced years, so no path can be read"
-    peak_year = int(s.idxmax())
-    text = (f"{what} {_direction(s.iloc[0], s.iloc[-1])} from {num(s.iloc[0], 1)}% in FY{int(s.index[0])} to "
-            f"{num(s.iloc[-1], 1)}% in FY{int(s.index[-1])}")
-    if peak_year != int(s.index[-1]):
-        text += f", below its peak of {num(s.max(), 1)}% in FY{peak_year}"
-    else:
-        text += ", its highest sourced value"
-    return text
-
-
-def discussion_md(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, method: str,
-                  years: list[int]) -> str:
-    """What the numbers mean economically: the preferred-share years, the listing year, the trough, the sign of
-    EVA, internet revenue per user and the IoT margin path. Each paragraph is conditional on what is sourced."""
-    w = _panel(panel)
-    paras = []
-    # 1. the preferred-share years: negative book equity, and the fair-value swing in the listing year
-    neg = [y for y in years if _get(w, "equity_attributable_owners", y) < 0]
-    if neg:
-        fv = _get(w, "fv_changes_preferred_shares", 2018)
-        text = (f"**Pre-listing capital.** Book equity attributable to owners was negative in {_fy_years(neg)} "
-                f"(RMB {num(_get(w, 'equity_attributable_owners', neg[-1]), 0)} million at the end of FY{neg[-1]}), "
-                "because the convertible redeemable preferred shares were carried as liabilities at fair value. "
-                "Returns on equity and an equity-based EVA are therefore not meaningful before the listing, and the "
-                "IFRS profit of those years includes the revaluation of the preferred shares")
-        ifrs, adj = _series(ratios, "net_margin"), _series(ratios, "adjusted_net_margin")
-        if neg[-1] in ifrs.index and neg[-1] in adj.index:
-            text += (f": in FY{neg[-1]} the IFRS net margin was {num(ifrs[neg[-1]], 1)}% against an adjusted "
-                     f"margin of {num(adj[neg[-1]], 1)}%")
-        if pd.notna(fv):
-            text += (f". In FY2018, the listing year, the fair-value change on the preferred shares was RMB "
-                     f"{num(fv, 0)} million before they converted into ordinary shares")
-        paras.append(text + ".")
-    # 2. share-based awards around the listing
-    sbc = _get(w, "share_based_compensation", 2018)
-    if pd.notna(sbc):
-        rev = _get(w, "revenue", 2018)
-        paras.append(f"**Listing-year share awards.** Share-based compensation was RMB {num(sbc, 0)} million in FY2018 "
-                     f"({num(100 * sbc / rev, 1)}% of revenue), the main gap between IFRS and adjusted profit that year.")
-    else:
-        paras.append("**Listing-year share awards.** The share awards granted at the 2018 listing are one of the "
-                     "items between IFRS and adjusted profit in FY2018, but no source in the ledger prints their "
-                     "amount, so their weight in that year's margins is not measured here; the gap between the two "
-                     "profit measures is in the profit-quality table.")
-    # 3. the trough: the year after the listing with the lowest adjusted margin
-    adj = _series(ratios, "adjusted_net_margin")
-    after = adj[adj.index > 2018]
-    if len(after) >= 2:
-        ty = int(after.idxmin())
-        growth = _series(ratios, "revenue_growth")
-        g = growth.get(ty, float("nan"))
-        text = (f"**The FY{ty} trough.** After the listing, the adjusted net margin was lowest in FY{ty} "
-                f"({num(after.min(), 1)}%, against {num(after.drop(ty).median(), 1)}% in the median other year)")
-        if pd.notna(g):
-            text += f", a year in which revenue {'fell' if g < 0 else 'grew'} by {num(abs(g), 1)}%"
-        h = summary[(summary["method"] == method)].set_index("fiscal_year")["eva"]
-        if ty in h.index and pd.notna(h[ty]):
-            text += (f"; the headline EVA was {'negative' if h[ty] < 0 else 'positive'} that year "
-                     f"(RMB {num(h[ty], 0)} million)")
-        paras.append(text + ".")
-    # 4. the sign of EVA over time
-    h = summary[(summary["method"] == method) & summary["eva"].notna()].sort_values("fiscal_year")
-    if len(h):
-        signs = (h["eva"] > 0).astype(int).to_numpy()
-        changes = [int(h["fiscal_year"].iloc[i]) for i in range(1, len(h)) if signs[i] != signs[i - 1]]
-        pos = h.loc[h["eva"] > 0, "fiscal_year"]
-        text = (f"**Value creation.** The headline EVA ({label(method).lower()}) is positive in {len(pos)} of "
-                f"{len(h)} computable years")
-        if changes:
-            turns = [f"to {'positive' if h.set_index('fiscal_year').at[y, 'eva'] > 0 else 'negative'} in FY{y}"
-                     for y in changes]
-            text += f" and changes sign {len(changes)} time{'s' if len(changes) > 1 else ''} ({', '.join(turns)})"
-        else:
-            text += ", with no change of sign"
-        neg = h.loc[h["eva"] < 0, "fiscal_year"].astype(int).tolist()
-        growth = _series(ratios, "revenue_growth")
-        falling = [y for y in neg if growth.get(y, 0) < 0]
-        if neg:
-            text += (f"; every negative year ({_fy_years(neg)}) is a year of falling revenue, so the negative EVA "
-                     "follows the cycle of sales rather than a lasting loss of value" if falling == neg else
-                     f"; of the negative years ({_fy_years(neg)}), {len(falling)} had falling revenue")
-        paras.append(text + ".")
-    # 5. internet revenue per user
-    ipu = _series(ratios, "internet_revenue_per_user")
-    if len(ipu) >= 2:
-        paras.append(f"**Monetising users.** Internet-services revenue per MIUI monthly active user "
-                     f"{_direction(ipu.iloc[0], ipu.iloc[-1])} from RMB {num(ipu.iloc[0], 1)} in FY{int(ipu.index[0])} "
-                     f"to RMB {num(ipu.iloc[-1], 1)} in FY{int(ipu.index[-1])}: the user base grew "
-                     f"{'faster' if ipu.iloc[-1] < ipu.iloc[0] else 'more slowly'} than the internet revenue it brings, "
-                     "so the profit object of the case studies, the user, "
-                     f"{'yields less' if ipu.iloc[-1] < ipu.iloc[0] else 'yields more'} per head over the window.")
-    # 6. the IoT margin path
-    iot = _series(ratios, "segment_gross_margin_iot_lifestyle")
-    if len(iot):
-        paras.append(f"**IoT margins.** {_pct_path(iot, 'The IoT and lifestyle gross margin')}; "
-                     + ("the FY2021 value is not sourced, so a peak in FY2021 can be neither confirmed nor excluded "
-                        "from the series alone." if 2021 not in iot.index else
-                        f"in FY2021 it was {num(iot[2021], 1)}%."))
-    return "\n\n".join(paras)
-
-
-def threats_md(coverage: pd.DataFrame, panel: pd.DataFrame, fx_vars: dict, trends: pd.DataFrame,
-               claims: pd.DataFrame, method: str, summary: pd.DataFrame) -> str:
-    """Limitations as threats to validity, with the numbers that size each."""
-    n_gap = int((coverage["status"] == "gap").sum())
-    p = panel[panel["period"] == "FY"]
-    third = int(p["kind"].isin(["aggregator", "news", "academic"]).sum())
-    n_rule = int((p["basis"] != "reported").sum())
-    tested = trends[trends["verdict"] != "not tested"]
-    n_min = int(tested["n"].min()) if len(tested) else 0
-    unc = int(claims["verdict"].str.startswith("not checkable").sum())
-    h = summary[(summary["method"] == method) & summary["eva"].notna()]
-    return "\n\n".join([
-        f"**Measurement.** {third:,} of the {len(p):,} panel values come from aggregators, news reports or papers "
-        "rather than from Xiaomi's own documents; where a company document exists it wins, and every disagreement "
-        f"beyond rounding is listed (Appendix A), but a third-party figure may follow its own definition. {n_gap} of "
-        f"{len(coverage)} item-years have no source at all, and {n_rule} values rest on a stated rule (an FX "
-        f"conversion measured to within {fx_vars.get('fx_max_abs_error_pct', GAP)}% on the overlap years, an "
-        "accounting identity or a carried market parameter), each marked where it is used.",
-        "**Method choice.** EVA depends on the cost of capital and on the accounting adjustments. The headline "
-        f"method has {len(h)} computable years; the robustness table varies beta, the timing of the equity premium, "
-        "the risk-free treatment, the imputation mode and the R&D life, and reports the years whose sign does not "
-        "survive. The entity methods need a debt series that is sourced for few years, so their absence is a data "
-        "limit, not a finding.",
-        f"**Statistical power.** Annual series are short: the shortest tested series has {n_min} points, and with "
-        "n points the exact two-sided Mann-Kendall test cannot reach a p-value below 2/n!. A series without a "
-        "significant trend is therefore often a series too short to show one, which the trend table states per "
-        "series; p-values are adjusted across the family (Holm and Benjamini-Hochberg).",
-        f"**Scope.** One company, one listing and one accounting regime (IFRS): the findings do not generalise to "
-        f"other platform firms. {unc} published claims could not be checked against sourced figures; the audit "
-        "names the figure that would decide each."])
-
-
-def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, claims: pd.DataFrame, trends: pd.DataFrame,
-                  method: str, years: list[int]) -> str:
-    """Answers to the three research questions, each computed."""
-    out = []
-    gm = _series(ratios, "gross_margin")
-    h = summary[(summary["method"] == method) & summary["eva"].notna()]
-    t = trends.set_index("series")
-    trend = t.at["gross_margin", "verdict"] if "gross_margin" in t.index else "not tested"
-    q1 = "**(1) Ratios and EVA.** "
-    if len(gm) >= 2:
-        q1 += (f"The gross margin {_direction(gm.iloc[0], gm.iloc[-1])} from {num(gm.iloc[0], 1)}% to "
-               f"{num(gm.iloc[-1], 1)}% between FY{int(gm.index[0])} and FY{int(gm.index[-1])} "
-               f"({'a significant ' + trend + ' trend' if trend in ('increasing', 'decreasing') else 'no significant trend'}"
-               f" after adjustment, BH p = {pval(t.at['gross_margin', 'mk_p_bh']) if 'gross_margin' in t.index else GAP}). ")
-    if len(h):
-        q1 += (f"The EVA evaluation the first study made over five years can be made for {len(h)} years "
-               f"(FY{int(h['fiscal_year'].min())}-FY{int(h['fiscal_year'].max())}) with the residual-income method, "
-               f"positive in {int((h['eva'] > 0).sum())}. ")
-    groups = claims[claims["check"] == "coverage_groups"]
-    if len(groups):
-        q1 += ("The second study's FY2017-FY2021 ratio groups can be recomputed for "
-               + "; ".join(f"{md_text(q).split(' ratios')[0]}: {md_text(v)}"
-                           for q, v in zip(groups["quantity"], groups["our_value"].fillna(GAP))) + ".")
-    out.append(q1)
-    share = {k: _series(ratios, f"segment_share_{k}")
-             for k in ("smartphones", "internet_services", "iot_lifestyle", "smart_ev_new_initiatives")}
-    s = share["smartphones"]
-    if len(s) >= 2:
-        iot, net, ev = share["iot_lifestyle"], share["internet_services"], share["smart_ev_new_initiatives"]
-        text = (f"**(2) The profit model's shift.** Smartphones' share of revenue {_direction(s.iloc[0], s.iloc[-1])} "
-                f"from {num(s.iloc[0], 1)}% (FY{int(s.index[0])}) to {num(s.iloc[-1], 1)}% (FY{int(s.index[-1])})")
-        if len(iot) >= 2:
-            text += (f"; IoT and lifestyle products' share {_direction(iot.iloc[0], iot.iloc[-1])} from "
-                     f"{num(iot.iloc[0], 1)}% to {num(iot.iloc[-1], 1)}%")
-        if len(net) >= 2:
-            text += (f"; internet services' share {_direction(net.iloc[0], net.iloc[-1])} from {num(net.iloc[0], 1)}% "
-                     f"to {num(net.iloc[-1], 1)}%, within a range of {num(net.min(), 1)}% to {num(net.max(), 1)}%")
-        if len(ev):
-            text += (f"; smart EVs and other new initiatives reached {num(ev.iloc[-1], 1)}% in FY{int(ev.index[-1])}, "
-                     f"the first year they are sourced" if len(ev) == 1 else
-                     f"; smart EVs and other new initiatives reached {num(ev.iloc[-1], 1)}% in FY{int(ev.index[-1])}")
-        margins = {k: _series(ratios, f"segment_gross_margin_{k}") for k in ("smartphones", "iot_lifestyle",
-                                                                              "internet_services")}
-        last = {k: m.iloc[-1] for k, m in margins.items() if len(m) and int(m.index[-1]) == int(s.index[-1])}
-        if last:
-            top = max(last, key=last.get)
-            text += (f". In FY{int(s.index[-1])} the segment with the highest gross margin was "
-                     f"{label('segment_gross_margin_' + top).replace(' gross margin %', '').lower()} "
-                     f"({num(last[top], 1)}%)")
-        out.append(text + ".")
-    c = claims[~claims["verdict"].str.startswith("not a claim")]
-    out.append(f"**(3) Published claims.** Of {len(c)} quantitative claims, {int((c['verdict'] == 'supported').sum())} "
-               f"survive the audit, {int((c['verdict'] == 'contradicted').sum())} are contradicted and "
-               f"{int(c['verdict'].str.startswith('not checkable').sum())} cannot be checked with what the sources print.")
-    return "\n\n".join(out)

@@ -168,3 +168,28 @@ def table_sources(origin: dict[str, tuple[str, str]], table_titles: dict[str, st
         rows.append({"Table": title, "Made by rule": rule, "From file": file,
                      "Source rows": compact_ids(source_ids_of(titles, keys)) if keys else "see the file"})
     return pd.DataFrame(rows)
+
+
+def documents_bibliography(panel: pd.DataFrame, evidence: pd.DataFrame, companies: dict[str, str]) -> str:
+    """The company documents the chosen values come from, as a reference list: company, reporting period, document,
+    address, and how many values each gives (every field printed as data, escaped)."""
+    from .markdown import md_text
+
+    p = panel[(panel["period"] == "FY") & panel["basis"].eq("reported") & (panel["kind"] == "company_document")]
+    if p.empty:
+        return "No value comes from a company document.\n"
+    ends = evidence.drop_duplicates("source_id").set_index("source_id")["doc_period_end"]
+    p = p.assign(period_end=p["source_id"].map(ends).fillna(""))
+    # one entry per document address: the rows of a document carry its title with page or column notes, of which
+    # the shortest is the document's own title
+    p = p.assign(url=p["url"].fillna(""), title_length=p["document"].astype(str).str.len())
+    g = (p.sort_values(["title_length", "document"]).groupby(["company", "period_end", "url"], sort=True)
+         .agg(document=("document", "first"), values=("document", "size")).reset_index())
+    lines = []
+    for r in g.itertuples(index=False):
+        when = f" (reporting period ending {r.period_end})" if isinstance(r.period_end, str) and r.period_end else ""
+        url = (" <" + r.url.replace("<", "%3C").replace(">", "%3E") + ">"
+               if isinstance(r.url, str) and r.url.startswith(("http://", "https://")) else "")
+        lines.append(f"- {md_text(companies.get(r.company, r.company))}{when}. *{md_text(r.document)}*.{url} "
+                     f"{r.values} value{'s' if r.values != 1 else ''} used.")
+    return "\n".join(lines) + "\n"

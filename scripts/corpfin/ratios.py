@@ -208,7 +208,10 @@ def segment_gross_margin(seg: str):
 
 
 # --- where value is created: each segment's gross profit and its share of the group's ---------------------
-GP_SEGMENTS = ["smartphones", "iot_lifestyle", "internet_services", "smart_ev_new_initiatives"]
+GP_SEGMENTS = ["smartphones", "iot_lifestyle", "internet_services", "smart_ev_new_initiatives", "products", "services"]
+# the shared taxonomy of the peer comparison: the services segment of each company (Xiaomi's internet services,
+# Apple's Services); everything else a company sells is hardware
+SERVICES_SEGMENTS = ["internet_services", "services"]
 
 
 def segment_gross_profit_q(w: Wide, seg: str) -> Q:
@@ -235,9 +238,29 @@ def segment_gross_profit(seg: str):
 def segment_gross_profit_share(seg: str):
     def f(w: Wide) -> Q:
         return pct(segment_gross_profit_q(w, seg) / w["gross_profit"])
-    f.__doc__ = f"segment gross profit of {seg} / gross_profit x 100"
+    f.__doc__ = f"segment_gross_profit_{seg} / gross_profit x 100"
     f.__name__ = f"segment_gross_profit_share_{seg}"
     return f
+
+
+def _first_segment(w: Wide, make) -> Q:
+    """The first services segment of SERVICES_SEGMENTS a company reports (a company reports one of them)."""
+    qs = [make(seg) for seg in SERVICES_SEGMENTS]
+    out = qs[0]
+    for q in qs[1:]:
+        take = (out.v.isna() & q.v.notna()).to_numpy()
+        out = Q(out.v.where(~take, q.v), out.why.where(~take, q.why), out.name, out.est.where(~take, q.est))
+    return out
+
+
+def services_revenue_share(w: Wide) -> Q:
+    """revenue of the services segment (internet services, or Services) / revenue x 100"""
+    return _first_segment(w, lambda seg: pct(w[f"seg_revenue_{seg}"] / w["revenue"]))
+
+
+def services_gross_profit_share(w: Wide) -> Q:
+    """gross profit of the services segment (internet services, or Services) / gross_profit x 100"""
+    return _first_segment(w, lambda seg: pct(segment_gross_profit_q(w, seg) / w["gross_profit"]))
 
 
 def internet_revenue_per_user(w: Wide) -> Q:
@@ -307,6 +330,9 @@ def registry(tax_rate: float) -> list[tuple[str, str, str, object]]:
     for seg in GP_SEGMENTS:
         R.append(("value_creation", f"segment_gross_profit_{seg}", "money", segment_gross_profit(seg)))
         R.append(("value_creation", f"segment_gross_profit_share_{seg}", "percent", segment_gross_profit_share(seg)))
+    # the peer comparison's shared taxonomy (a company's services segment, whatever it calls it): not a table of its own
+    R += [("peer_comparison", "services_revenue_share", "percent", services_revenue_share),
+          ("peer_comparison", "services_gross_profit_share", "percent", services_gross_profit_share)]
     R += [
         ("profit_model", "internet_revenue_per_user", "RMB_per_user", internet_revenue_per_user),
         ("profit_model", "rd_intensity", "percent", rd_intensity),

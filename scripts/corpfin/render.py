@@ -114,10 +114,12 @@ WRITER = ["--sandbox", "--toc", "--number-sections", "--mathml"]   # every write
 # Markdown read with --citeproc (which turns the writer's own `citations` extension off)
 TYPST_WRITER = ["--standalone", "--variable=papersize:a4", "--variable=fontsize:10pt", "--variable=margin.x:1.6cm",
                 "--variable=margin.y:2cm", *WRITER]
-# tables in a smaller size so that year tables fit the page width; a long table (the claims audit, the coverage
+# tables in a smaller size so that year tables fit the page width, their cells ragged right (a justified narrow
+# cell spreads its words); a long table (the claims audit, the coverage
 # appendix) breaks across pages instead of running off the page; Chinese quotations (claims audit) in Noto Sans CJK
 # SC, the one font rule render_paper adds to Typst's own
 TYPST_HEAD = ('#show table: set text(size: 7pt)\n'
+              '#show table: set par(justify: false)\n'
               '#show figure.where(kind: table): set block(breakable: true)\n'
               '#set text(font: ("Libertinus Serif", "Noto Sans CJK SC"))\n')
 
@@ -351,3 +353,23 @@ def config_keys(config: dict, prefix: str = "") -> set[str]:
         if isinstance(v, dict):
             keys |= config_keys(v, path)
     return keys
+
+
+def html_document(md: str, base: Path, css: str, figures: dict[str, bytes], title_args: list[str]) -> str:
+    """A Markdown document (shortcodes already resolved) as one self-contained HTML file: every image must be a
+    declared figure, put in as a data URI before pandoc runs (sandboxed); the stylesheet inlined. For documents that
+    need no citations or hover titles (the supplement)."""
+    def image(m: re.Match) -> str:
+        path = m.group(2)
+        if path not in figures:
+            raise ValueError(f"image {path!r} is not a declared figure")
+        return f"![{m.group(1)}]({data_uri(figures[path])})"
+    md = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)", image, md)
+    head = f"<style>\n{css}\n</style>\n"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        header = Path(tmp) / "style.html"
+        header.write_text(head, encoding="utf-8")
+        return run_pandoc(md, "markdown", "html5", base, ["--standalone", f"--include-in-header={header}",
+                                                          *title_args, *WRITER])

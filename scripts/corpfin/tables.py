@@ -5,29 +5,48 @@ it came from.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from .coverage import KIND_CODES
-from .markdown import (EST, EST_NOTE, GAP, TIER_MARKS, _years, by_year, esc, imputed_points, mark, marks_of,
-                       md_text, num, pipe_table, pval, tier_marks, with_title, year_ranges)
+from .markdown import (EST_NOTE, GAP, TIER_MARKS, by_year, esc, mark, marks_of,
+                       md_text, num, pipe_table, pval, with_title)
 from .eva import METHODS
 from .vocabulary import LINE_LABELS, METHOD_LABELS, formula_text, label
 
 
+def sentence_case(words: str) -> str:
+    """'NOPAT from operating profit' stays, 'market weights' -> 'Market weights' (str.capitalize would lower the rest)."""
+    return words[:1].upper() + words[1:]
+
+
+def in_sentence(words: str) -> str:
+    """A label inside a sentence: lower-case first letter unless its first word is an acronym (ROE, R&D, IoT)."""
+    return words if not words.split(" ")[0][1:].islower() else words[0].lower() + words[1:]
+
+
 def ratio_table(ratios: pd.DataFrame, group: str, years: list[int], vocab: dict[str, str] | None = None,
-                titles: dict | None = None) -> tuple[str, str]:
+                titles: dict | None = None, foreign: frozenset[str] = frozenset()) -> tuple[str, str]:
     """A ratio group by year: decimals by unit, tier marks, each value's inputs on hover (`titles`), and below the
-    table the formulas in the reader's words and what the marks mean."""
+    table the formulas in the reader's words and what the marks mean. A ratio without a value in any year is left
+    out of the table and named below it, unless its formula reads a line item of another company's statements
+    (`foreign`: Apple's products segment in Xiaomi's paper), which is left out without a word."""
     vocab = vocab or {}
     titles = titles or {}
     r = ratios[ratios["group"] == group].copy()
-    digits = {"percent": 1, "times": 2, "days": 1, "RMB_million": 1, "RMB_per_user": 1}
+    in_window = r[r["fiscal_year"].isin(years)]
+    empty = sorted(set(r["ratio"]) - set(in_window.loc[in_window["value"].notna(), "ratio"]), key=label)
+    r = r[~r["ratio"].isin(empty)]
+    formula = dict(zip(ratios["ratio"], ratios["formula"].fillna("")))
+    empty = [n for n in empty if not foreign & set(re.findall(r"[a-z][a-z0-9_]*", formula.get(n, "")))]
+    digits = {"percent": 1, "times": 2, "days": 1, "RMB_million": 1, "RMB_per_user": 1, "money": 1}
     r["label"] = [label(n) for n in r["ratio"]]
     units = dict(zip(r["label"], r["unit"]))
     keys = dict(zip(r["label"], r["ratio"]))
     out = by_year(r.rename(columns={"label": "Ratio"}), "Ratio", years, lambda v: v)
-    order = list(dict.fromkeys(r["label"]))
+    # amounts before shares, each set in the reader's alphabetical order
+    order = sorted(dict.fromkeys(r["label"]), key=lambda lab: (units[lab] != "money", lab))
     out = out.set_index("Ratio").reindex(order).reset_index()
     est = r.assign(e=marks_of(r)).pivot_table(index="label", columns="fiscal_year", values="e", aggfunc="first")
     est = est.reindex(index=order, columns=years).fillna("")
@@ -40,36 +59,11 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int], vocab: dict[
     table = pipe_table(out, raw={str(y) for y in years}, visible=visible)
     notes = "\n".join(f"- *{md_text(lab)}* = {md_text(formula_text(formulas[lab], vocab))}" for lab in order)
     flagged = f"\n- {EST_NOTE}" if (est != "").to_numpy().any() else ""
+    missing = (f"\n\nNot computable in any year, for want of a sourced input: "
+               f"{md_text(', '.join(in_sentence(label(n)) for n in empty))}."
+               if empty else "")
     return table, ("Formulas (line items of the cleaned panel; avg = mean of opening and closing balance; – no "
-                   "value):\n\n" + notes + flagged + "\n")
-
-
-def coverage_table(cov: pd.DataFrame, years: list[int]) -> str:
-    c = cov.assign(code=cov["status"].map(KIND_CODES).fillna(GAP))
-    w = c.pivot_table(index=["statement", "item"], columns="fiscal_year", values="code", aggfunc="first")
-    w = w.reindex(columns=years).fillna(GAP).reset_index()
-    w.columns = ["Statement", "Item"] + [str(y) for y in years]
-    return pipe_table(w, "ll" + "c" * len(years))
-
-
-def conflicts_table(conf: pd.DataFrame) -> str:
-    c = conf[conf["period"] == "FY"].copy()
-    c = c.assign(flag=c["other_reliability_flag"].fillna("").map(lambda s: "flagged" if s else "eligible"))
-    out = pd.DataFrame({"FY": c["fiscal_year"], "Item": c["item"], "Chosen": [num(v, 1) for v in c["chosen_value"]],
-                        "Chosen source": c["chosen_source_id"], "Other": [num(v, 1) for v in c["other_value"]],
-                        "Other source": c["other_source_id"], "Other kind": c["other_kind"], "Status": c["flag"],
-                        "Diff %": [num(v * 100, 1) for v in c["relative_difference"]]})
-    return pipe_table(out, "rlrlrlllr")
-
-
-def identity_table(checks: pd.DataFrame) -> str:
-    t = checks.pivot_table(index="identity", columns="fiscal_year", values="status", aggfunc="first")
-    short = {"holds": "✓", "upper bound holds": "≤", "not checkable": GAP, "violated": "✗",
-             "holds (estimate)": "✓" + EST, "upper bound holds (estimate)": "≤" + EST, "not met (estimate)": "✗" + EST,
-             "derived (not a check)": "‡"}
-    t = t.apply(lambda col: col.map(lambda s: short.get(s, s))).reset_index()
-    t.columns = ["Identity"] + [str(c) for c in t.columns[1:]]
-    return pipe_table(t, "l" + "c" * (len(t.columns) - 1))
+                   "value):\n\n" + notes + flagged + missing + "\n")
 
 
 def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
@@ -82,7 +76,8 @@ def eva_buildup_table(b: pd.DataFrame, method: str, years: list[int]) -> str:
     for y in years:
         w[str(y)] = [mark(num(v, 2 if "capital" in ln and "cost" in ln or ln in ("return_on_capital", "eva_spread",
                      "eva_to_revenue") else 1), e.at[ln, y]) for ln, v in zip(w["Line"], w[str(y)])]
-    w["Line"] = [label(ln) if ln in LINE_LABELS else ln[:1].upper() + ln[1:] for ln in w["Line"]]
+    w["Line"] = [label(ln) if ln in LINE_LABELS else (ln[:1].upper() + ln[1:]).replace(" x ", " × ").replace(
+        " - ", " − ") for ln in w["Line"]]
     return pipe_table(w)
 
 
@@ -93,8 +88,10 @@ def eva_method_table(summary: pd.DataFrame, years: list[int], titles: dict | Non
     rows, vis = [], []
     for method in METHODS:
         s = summary[summary["method"] == method].set_index("fiscal_year")
+        if s["eva"].reindex(years).isna().all():
+            continue
         est = marks_of(s)
-        for line, head, d in (("eva", "EVA (RMB m)", 1), ("eva_spread", "EVA spread (pp)", 2)):
+        for line, head, d in (("eva", "Value (RMB m)", 1), ("eva_spread", "Spread (pp)", 2)):
             cells = [mark(num(s[line].get(y, np.nan), d), est.get(y, "")) for y in years]
             vis.append([METHOD_LABELS[method], head] + cells)
             rows.append([METHOD_LABELS[method], head] + [with_title(c, titles.get((method, y)))
@@ -102,12 +99,6 @@ def eva_method_table(summary: pd.DataFrame, years: list[int], titles: dict | Non
     columns = ["Method", "Measure"] + [str(y) for y in years]
     return pipe_table(pd.DataFrame(rows, columns=columns), "ll" + "r" * len(years), raw={str(y) for y in years},
                       visible=pd.DataFrame(vis, columns=columns))
-
-
-def eva_gaps_table(summary: pd.DataFrame) -> str:
-    s = summary[summary["eva"].isna()][["method", "fiscal_year", "status"]]
-    s = s.assign(status=s["status"].fillna(""))
-    return pipe_table(s.rename(columns={"method": "Method", "fiscal_year": "FY", "status": "What is missing"}), "lrl")
 
 
 def capm_cell(value, digits: int, tier, vintage, fiscal_year) -> str:
@@ -135,208 +126,6 @@ def wacc_table(w: pd.DataFrame, sources: dict[str, str] | None = None) -> str:
     return pipe_table(out, "r" * len(out.columns), raw={h for _, h, _ in inputs}, visible=visible)
 
 
-def sensitivity_table(sens: pd.DataFrame) -> str:
-    s = sens.dropna(subset=["eva"])
-    if s.empty:
-        return pipe_table(pd.DataFrame({"Note": ["no year has an EVA under any setting"]}))
-    s = s.assign(col=s["fiscal_year"].astype(str))
-    w = s.pivot_table(index=["method", "parameter", "setting"], columns="col", values="eva", aggfunc="first").reset_index()
-    for c in w.columns[3:]:
-        w[c] = [num(v, 1) for v in w[c]]
-    w["setting"] = [f"{v:+g}" if p == "wacc_shift_pp" else f"{v:g}" for p, v in zip(w["parameter"], w["setting"])]
-    w.columns = ["Method", "Parameter", "Setting"] + [f"EVA FY{c}" for c in w.columns[3:]]
-    return pipe_table(w, "lll" + "r" * (len(w.columns) - 3))
-
-
-def trend_table(t: pd.DataFrame, vocab: dict[str, str] | None = None) -> str:
-    """The main-text trend table: the exact Mann-Kendall p (raw and BH-adjusted), Sen's slope with its interval, the
-    OLS-HAC p and the verdict; Holm p, the agreement of the tests and the imputed points are in the note below."""
-    out = pd.DataFrame({
-        "Series": [(vocab or {}).get(n, n) for n in t["series"]], "n": t["n"],
-        "Years": [f"{a:.0f}–{b:.0f}" if pd.notna(a) else GAP for a, b in zip(t["first_year"], t["last_year"])],
-        "MK S": [num(v, 0) for v in t["mk_S"]], "MK p": [pval(p) for p in t["mk_p"]],
-        "p (BH)": [pval(p) for p in t["mk_p_bh"]],
-        "Sen slope per year": [num(v, 3, False) for v in t["sen_slope"]],
-        "Sen 95% CI": [f"[{num(a, 3, False)}, {num(b, 3, False)}]" if pd.notna(a) else GAP
-                       for a, b in zip(t["sen_low"], t["sen_high"])],
-        "OLS-HAC p": [pval(p) for p in t["ols_p"]], "Verdict": t["verdict"]})
-    return pipe_table(out, "lrlrrrrrrl")
-
-
-def trend_notes(t: pd.DataFrame, vocab: dict[str, str] | None = None) -> str:
-    """Below the trend table: per series, Holm p, whether the three tests agree, imputed points and notes."""
-    lines = []
-    for r in t.itertuples(index=False):
-        extra = [f"Holm p {pval(r.mk_p_holm)}"]
-        if isinstance(r.agreement, str) and r.agreement:
-            extra.append(r.agreement)
-        pts = imputed_points(r.estimate_years)
-        if pts != GAP:
-            extra.append(f"imputed points {pts}")
-        if isinstance(r.note, str) and r.note:
-            extra.append(r.note)
-        lines.append(f"- *{esc((vocab or {}).get(r.series, r.series))}*: " + "; ".join(esc(x) for x in extra) + ".")
-    return ("Per series: the Holm-adjusted p, the agreement of the three tests, the points resting on an imputed "
-            "input and notes.\n\n" + "\n".join(lines) + "\n")
-
-
-def claims_table(a: pd.DataFrame) -> str:
-    out = pd.DataFrame({"ID": a["claim_id"], "Claim (as printed)": a["wording"], "Quantity asserted": a["quantity"],
-                        "Our value": a["our_value"].fillna("").replace("", GAP), "Verdict": a["verdict"],
-                        "Why": a["reason"]})
-    return pipe_table(out, "llllll")
-
-
-def gap_list(coverage: pd.DataFrame, statements: list[str]) -> pd.DataFrame:
-    """Items still without a *reported* value, by year: gaps, and years held only as a flagged estimate."""
-    c = coverage[coverage["statement"].isin(statements)]
-    todo = c[c["status"].isin(["gap", "fx_estimate"])]
-    key = ["statement", "item"]
-    out = pd.DataFrame(index=pd.MultiIndex.from_frame(todo[key].drop_duplicates().sort_values(key)))
-    for column, status in (("missing years", "gap"), ("estimate only", "fx_estimate")):
-        out[column] = _years_where(todo, todo["status"] == status, key, out.index)
-    return out.reset_index()
-
-
-def _years_where(frame: pd.DataFrame, mask: pd.Series, key: list[str], groups: pd.MultiIndex) -> pd.Series:
-    """For each group of `groups` (by `key`), the fiscal years of its rows where `mask` holds (_years), '' where
-    there are none; grouped only over those rows."""
-    return frame[mask].groupby(key)["fiscal_year"].agg(_years).reindex(groups).fillna("")
-
-
-def fx_estimates_table(fx: pd.DataFrame) -> str:
-    """Every HKD printing of a configured balance, its conversion, and what became of it."""
-    if fx.empty:
-        return pipe_table(pd.DataFrame({"Note": ["no HKD printing of a configured item"]}))
-    out = pd.DataFrame({
-        "FY": fx["fiscal_year"], "Item": fx["item"], "HKD m": [num(v, 1) for v in fx["hkd_value"]],
-        "Source": fx["hkd_source_id"], "RMB per 100 HKD": [num(v, 3) for v in fx["rate"]],
-        "Rate source": fx["rate_source_id"].fillna(GAP).replace("", GAP),
-        "Estimate RMB m": [num(v, 1) for v in fx["estimate"]],
-        "Reported RMB m": [num(v, 1) for v in fx["reported_value"]],
-        "Error %": [num(v * 100, 2) for v in fx["relative_error"]],
-        "Use": [("estimate" + EST if u else "no sourced rate" if pd.isna(rt) else "check only" if pd.notna(r)
-                 else "gap stays") for u, rt, r in zip(fx["used"].astype(bool), fx["rate"], fx["reported_value"])]})
-    return pipe_table(out, "rlrlrlrrrl")
-
-
-def coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Per item: reported years before and after, years gained (reported), years filled by an estimate, and
-    years lost (a reported value that disappeared: should never happen)."""
-    key = ["statement", "item"]
-    b = before.assign(ok=before["status"] != "gap")
-    a = after.assign(ok=~after["status"].isin(["gap", "fx_estimate"]), est=after["status"] == "fx_estimate")
-    m = a.merge(b[key + ["fiscal_year", "ok"]].rename(columns={"ok": "ok_before"}), on=key + ["fiscal_year"],
-                how="outer")
-    m["ok_before"] = m["ok_before"].fillna(False).astype(bool)
-    m["ok"] = m["ok"].fillna(False).astype(bool)
-    m["est"] = m["est"].fillna(False).astype(bool)
-    m["gained"], m["lost"] = m["ok"] & ~m["ok_before"], ~m["ok"] & m["ok_before"]
-    g = m.groupby(key, sort=True)
-    out = g[["ok_before", "ok", "est", "lost"]].sum().astype(int).reset_index()
-    out = out.rename(columns={"ok_before": "years_before", "ok": "years_after", "est": "n_estimated", "lost": "n_lost"})
-    groups = pd.MultiIndex.from_frame(out[key])
-    for flag, col in (("gained", "gained"), ("est", "estimated"), ("lost", "lost")):
-        out[col] = _years_where(m, m[flag], key, groups).to_numpy()
-    return out[["statement", "item", "years_before", "years_after", "gained", "estimated", "n_estimated", "lost",
-                "n_lost"]]
-
-
-def coverage_change_md(change: pd.DataFrame, label: str) -> str:
-    n_before, n_after = int(change["years_before"].sum()), int(change["years_after"].sum())
-    n_est = int(change["n_estimated"].sum())
-    moved = change[(change["gained"] != "") | (change["estimated"] != "") | (change["lost"] != "")]
-    head = (f"Item-years with a reported value: {n_before} before ({label}), {n_after} now "
-            f"({n_after - n_before:+d}); {n_est} further item-years are held as flagged FX estimates. "
-            f"Items whose coverage changed:\n\n")
-    if moved.empty:
-        return head + pipe_table(pd.DataFrame({"Note": ["no item changed"]}))
-    out = moved.drop(columns=["n_estimated", "n_lost"]).rename(columns={
-                                "statement": "Statement", "item": "Item", "years_before": "Years before",
-                                "years_after": "Years now", "gained": "Gained (reported)",
-                                "estimated": "Estimate only", "lost": "Lost"})
-    out = out.replace("", GAP)
-    return head + pipe_table(out, "llrrlll")
-
-
-def blocking_figures(ratios: pd.DataFrame, summary: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The missing figures that block the most results: each 'missing <item> FY<year>' named in a ratio's or an
-    EVA line's status counts once per result it blocks; per item, its missing years and the results they block,
-    the `top` items first."""
-    texts = pd.concat([ratios["status"], summary["status"]]).dropna().astype(str)
-    found = texts.str.findall(r"missing ([a-z0-9_]+) FY(\d{4})").explode().dropna()
-    if found.empty:
-        return pd.DataFrame(columns=["item", "years", "results"])
-    pairs = pd.DataFrame(found.tolist(), columns=["item", "fiscal_year"])
-    g = pairs.groupby("item").agg(years=("fiscal_year", lambda y: year_ranges(map(int, y), "FY")),
-                                  results=("fiscal_year", "size")).reset_index()
-    return g.sort_values(["results", "item"], ascending=[False, True]).head(top)
-
-
-def gaps_md(coverage: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, top: int,
-            vocab: dict[str, str] | None = None) -> tuple[str, str]:
-    """The short statement of the gaps (README and paper): counts by statement, and the figures that would unlock
-    most of the analysis. The full list is todo.md."""
-    c = coverage.assign(gap=coverage["status"] == "gap", est=coverage["status"] == "fx_estimate")
-    by = c.groupby("statement").agg(items=("item", "nunique"), item_years=("item", "size"), gaps=("gap", "sum"),
-                                    est=("est", "sum")).reset_index()
-    t = pd.DataFrame({"Statement": by["statement"].map(label), "Items": by["items"],
-                      "Item-years": by["item_years"], "Gaps": by["gaps"].astype(int),
-                      "FX estimate only": by["est"].astype(int)})
-    b = blocking_figures(ratios, summary, top)
-    lines = [f"- {md_text((vocab or {}).get(it, it))} {y}: blocks {n} results"
-             for it, y, n in zip(b["item"], b["years"], b["results"])]
-    return pipe_table(t, "lrrrr"), (f"The {len(b)} items whose missing figures block the most ratios and EVA lines "
-                                    "(a result blocked by two missing figures counts for each):\n\n"
-                                    + "\n".join(lines) + "\n")
-
-
-def market_todo(wacc: pd.DataFrame) -> pd.DataFrame:
-    """Cost-of-capital inputs by fiscal year: the fiscal years whose WACC lacks each sourced input."""
-    inputs = {"risk-free rate (China 10Y at 31 Dec)": "risk_free", "equity risk premium": "equity_risk_premium",
-              "country risk premium": "country_risk_premium", "beta": "beta",
-              "pre-tax cost of debt": "cost_of_debt_pretax"}
-    rows = [{"Input": label, "Missing for FY": _years(wacc.loc[wacc[col].isna(), "fiscal_year"]) or GAP}
-            for label, col in inputs.items()]
-    return pd.DataFrame(rows)
-
-
-def todo_md(gaps: pd.DataFrame, wacc: pd.DataFrame | None = None) -> str:
-    """The contributors' to-do list: items without a reported value, by year (also in the README)."""
-    t = gaps.rename(columns={"statement": "Statement", "item": "Item", "missing years": "Missing years",
-                             "estimate only": "Only an FX estimate"}).replace("", GAP)
-    out = ("Items still without a reported value, by year (a to-do list for contributors; also in the README). "
-           "Years held only as a flagged FX estimate still need a reported RMB figure:\n\n" + pipe_table(t, "llll"))
-    if wacc is not None:
-        out += ("\nCost-of-capital inputs without a source, by fiscal year (the FY t equity risk premium is the one "
-                "published at the start of t+1; see config `wacc`):\n\n" + pipe_table(market_todo(wacc), "ll"))
-    return out
-
-
-def mva_table(m: pd.DataFrame) -> tuple[str, str]:
-    """The MVA and EV table and its note (book-equity definition, source rows of capitalisation and rate)."""
-    d = m[m["market_cap_hkd_million"].notna() | m["mva"].notna()]
-    if d.empty:
-        return pipe_table(pd.DataFrame({"Note": ["no year has a sourced market capitalisation"]})), ""
-    est = marks_of(d)
-    ev_marks = d["ev_estimate_inputs"].map(tier_marks)
-    out = pd.DataFrame({
-        "FY": d["fiscal_year"], "Market cap HKD m": [num(v, 0) for v in d["market_cap_hkd_million"]],
-        "RMB per HKD": [num(v, 5) for v in d["rate_rmb_per_hkd"]],
-        "Market cap RMB m": [mark(num(v, 0), e) for v, e in zip(d["market_cap_rmb_million"], est)],
-        "Book equity RMB m": [num(v, 0) for v in d["book_equity"]],
-        "MVA RMB m": [mark(num(v, 0), e) for v, e in zip(d["mva"], est)],
-        "Market / book": [mark(num(v, 2), e) for v, e in zip(d["market_to_book"], est)],
-        "EV RMB m": [mark(num(v, 0), m) for v, m in zip(d["enterprise_value"], ev_marks)],
-        "EV / EBITDA": [mark(num(v, 1), m) for v, m in zip(d["ev_to_ebitda"], ev_marks)],
-        "EV / revenue": [mark(num(v, 2), m) for v, m in zip(d["ev_to_revenue"], ev_marks)]})
-    items = sorted(set(d["book_equity_item"].dropna()))
-    srcs = "; ".join(f"FY{int(y)}: capitalisation {a}, rate {b if isinstance(b, str) and b else GAP}"
-                     for y, a, b in zip(d["fiscal_year"], d["market_cap_source"].fillna(GAP), d["rate_source"]))
-    note = (f"Book equity: {', '.join(items) or GAP}. Source rows: {srcs}. {EST_NOTE}\n")
-    return pipe_table(out, "r" * 10), note
-
-
 def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> tuple[str, str]:
     """Per method and year with a base EVA: the base and its spread (the margin of safety, pp), the range of the cost
     of capital and of EVA over the scenarios that can move the method, how many keep the sign, the verdict."""
@@ -354,3 +143,143 @@ def robustness_table(summary: pd.DataFrame, scenarios: pd.DataFrame) -> tuple[st
                         "Verdict": s["verdict"]})
     notes = "Scenarios: " + "; ".join(esc(d) for d in desc["description"] if d != "as configured") + ".\n"
     return pipe_table(out, "lrrrrrrll"), notes
+
+
+def sig2(v) -> str:
+    """Two significant digits, never in scientific notation: 1234.5 -> '1,200', 0.01234 -> '0.012', -3.4 -> '−3.4'."""
+    if v is None or pd.isna(v):
+        return GAP
+    if v == 0:
+        return "0"
+    digits = max(0, 1 - int(np.floor(np.log10(abs(v)))))
+    text = num(round(float(v), digits), digits)
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+def trend_table(t: pd.DataFrame, vocab: dict[str, str], units: dict[str, str]) -> str:
+    """The tested family: n and years, Mann-Kendall S and its exact p raw, Holm- and BH-adjusted, Sen's slope per year
+    (two significant digits, in the series' unit) with its 95% interval, the OLS-HAC p and the verdict."""
+    tt = t[t["verdict"] != "not tested"]
+    out = pd.DataFrame({
+        "Series": [vocab.get(n, n) for n in tt["series"]], "n": tt["n"].astype(int),
+        "Years": [f"{a:.0f}–{b:.0f}" for a, b in zip(tt["first_year"], tt["last_year"])],
+        "S": [num(v, 0) for v in tt["mk_S"]], "p": [pval(p) for p in tt["mk_p"]],
+        "p Holm": [pval(p) for p in tt["mk_p_holm"]], "p BH": [pval(p) for p in tt["mk_p_bh"]],
+        "Sen slope a year": [f"{sig2(v)} {units.get(n, '')}".strip() for v, n in zip(tt["sen_slope"], tt["series"])],
+        "95% CI": [f"{sig2(a)} to {sig2(b)}" for a, b in zip(tt["sen_low"], tt["sen_high"])],
+        "OLS-HAC p": [pval(p) for p in tt["ols_p"]], "Verdict": tt["verdict"]})
+    return pipe_table(out, "lrlrrrrrrrl")
+
+
+def chow_table(t: pd.DataFrame, vocab: dict[str, str], break_years: list[int]) -> str:
+    """Chow tests at the named break years: F with its degrees of freedom and p, for every tested series with at
+    least three points on each side."""
+    rows = []
+    for r in t[t["verdict"] != "not tested"].itertuples(index=False):
+        cells = []
+        for by in break_years:
+            f = getattr(r, f"chow_{by}_f", np.nan)
+            if pd.isna(f):
+                cells.append("too few points")
+            else:
+                cells.append(f"F({int(getattr(r, f'chow_{by}_df1'))}, {int(getattr(r, f'chow_{by}_df2'))}) = "
+                             f"{num(f, 2)}, p = {pval(getattr(r, f'chow_{by}_p'))}")
+        rows.append([vocab.get(r.series, r.series)] + cells)
+    return pipe_table(pd.DataFrame(rows, columns=["Series"] + [f"Break at FY{y}" for y in break_years]),
+                      "l" + "l" * len(break_years))
+
+
+def claims_tables(audit: pd.DataFrame) -> tuple[str, str, str]:
+    """(the claims about the company: ID, the claim's operative clause in English, our value, verdict, why, each
+    printed wording as a footnote; the footnotes; what each study analysed and what this rebuild computed)."""
+    c = audit[audit["kind"] == "claim"]
+    notes = []
+    claim_cells = []
+    for k, r in enumerate(c.itertuples(index=False), start=1):
+        notes.append(f"[^claim{k}]: {r.claim_id}, as printed: “{md_text(r.wording)}”")
+        claim_cells.append(f"{md_text(r.claim_en)}[^claim{k}]")
+    why = [md_text(w) + (f"; decided by {md_text(d)}" if isinstance(d, str) and d else "")
+           for w, d in zip(c["reason"].fillna(""), c["decides"].fillna(""))]
+    table = pd.DataFrame({"ID": c["claim_id"], "Claim": claim_cells, "Our value": [
+        md_text(v) if isinstance(v, str) and v else GAP for v in c["our_value"]],
+                          "Verdict": [md_text(v) for v in c["verdict"]], "Why": why})
+    d = audit[audit["kind"] == "description"]
+    studies = pd.DataFrame({"ID": d["claim_id"], "The study analysed": d["claim_en"],
+                            "This rebuild": [v if isinstance(v, str) and v else r
+                                             for v, r in zip(d["our_value"].fillna(""), d["reason"].fillna(""))]})
+    visible = table.assign(Claim=c["claim_en"].to_numpy())
+    return (pipe_table(table, "lllll", raw={"Claim", "Our value", "Verdict", "Why"}, visible=visible),
+            "\n".join(notes) + "\n", pipe_table(studies, "lll"))
+
+
+def eva_change_table(change: pd.DataFrame, method: str) -> str:
+    """The change of EVA from year to year split into spread and capital (money in millions)."""
+    c = change[change["method"] == method]
+    if c.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no two consecutive years of EVA"]}))
+    out = pd.DataFrame({"FY": c["fiscal_year"].astype(int), "Change of EVA": [num(v, 0) for v in c["eva_change"]],
+                        "From the spread": [num(v, 0) for v in c["from_spread"]],
+                        "From capital": [num(v, 0) for v in c["from_capital"]]})
+    return pipe_table(out, "rrrr")
+
+
+def debt_check_table(checks: pd.DataFrame, vocab: dict[str, str]) -> str:
+    """Each derivation of debt against the printed figure of the same definition, and whether it is used."""
+    if checks.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no derivation of debt is configured"]}))
+    c = checks.dropna(subset=["fiscal_year"])
+
+    def name(d: str) -> str:
+        ratio, _, base = d.partition(" x ")
+        return f"{vocab.get(ratio, ratio)} × {vocab.get(base.split(' / ')[0], base)}".replace("_", " ")
+    out = pd.DataFrame({"Derivation": [name(d) for d in c["derivation"]], "FY": c["fiscal_year"].astype(int),
+                        "Printed": [num(v, 0) for v in c["printed"]], "Derived": [num(v, 0) for v in c["derived"]],
+                        "Error %": [num(v * 100, 2) for v in c["relative_error"]],
+                        "Allowed": [num(v, 0) for v in c["allowance"]],
+                        "Agrees": ["yes" if a else "no" for a in c["agrees"]],
+                        "Used": ["yes" if u else "no" for u in c["used"]]})
+    return pipe_table(out, "lrrrrrll")
+
+
+PEER_METRICS = [("gross_margin", "Gross margin %", 1), ("operating_margin", "Operating margin %", 1),
+                ("net_margin", "Net margin %", 1), ("rd_intensity", "R&D intensity %", 1),
+                ("revenue_growth", "Revenue growth %", 1), ("roe", "ROE %", 1),
+                ("services_revenue_share", "Services share of revenue %", 1),
+                ("services_gross_profit_share", "Services share of gross profit %", 1)]
+
+
+def peer_table(peers: dict[str, dict], year: int) -> str:
+    """Each company (a column) in its own fiscal year `year` (the year its fiscal year ends in; its latest earlier
+    year where that one is not sourced, named in brackets): margins, R&D intensity, growth, ROE, the services shares,
+    the entity EVA spread. Ratios only: no currency is mixed."""
+    columns: dict[str, list[str]] = {"": ["Fiscal year ends"] + [h for _, h, _ in PEER_METRICS]
+                                     + ["Entity EVA spread (pp)"]}
+    for c, p in peers.items():
+        r = p["ratios"].dropna(subset=["value"])
+        cells = [md_text(p["fiscal_year_end"])]
+        for name, _, d in PEER_METRICS:
+            s = r[(r["ratio"] == name) & (r["fiscal_year"] <= year)].set_index("fiscal_year")["value"].sort_index()
+            cells.append(GAP if s.empty else num(s.iloc[-1], d) + ("" if s.index[-1] == year
+                                                                   else f" ({int(s.index[-1])})"))
+        e = p["eva"]
+        e = e[(e["method"] == "simple") & e["eva_spread"].notna() & (e["fiscal_year"] <= year)].sort_values(
+            "fiscal_year")
+        cells.append(GAP if e.empty else num(e["eva_spread"].iloc[-1], 1) + (
+            "" if int(e["fiscal_year"].iloc[-1]) == year else f" ({int(e['fiscal_year'].iloc[-1])})"))
+        columns[p["name"]] = cells
+    out = pd.DataFrame(columns)
+    return pipe_table(out, "l" + "r" * (len(out.columns) - 1), raw=set(out.columns[1:]))
+
+
+def scenario_effect_table(effects: pd.DataFrame, words: dict[str, str]) -> str:
+    """What each alternative of the robustness grid does to entity EVA (`effects`: corpfin.narrative.scenario_effects;
+    `words`: the reader's name of each scenario): the largest move and its year, the years whose sign it flips."""
+    if effects.empty:
+        return pipe_table(pd.DataFrame({"Note": ["no scenario of the robustness grid applies"]}))
+    out = pd.DataFrame({
+        "Alternative": [sentence_case(words.get(n, n.replace("_", " "))) for n in effects["scenario"]],
+        "Largest move (m)": [num(v, 0) for v in effects["largest_move"]],
+        "In FY": effects["year"].astype(int),
+        "Flips the sign in": [", ".join(f"FY{y}" for y in f) if f else "no year" for f in effects["flips"]],
+        "Years it moves": effects["years"].astype(int)})
+    return pipe_table(out, "lrrlr")

@@ -180,7 +180,6 @@ def direction(p: float, sign: float, alpha: float) -> str:
 def trend_row(name: str, years, y, cfg: dict) -> dict:
     years, y = np.asarray(years, float), np.asarray(y, float)
     n = len(y)
-    alpha = cfg["alpha"]
     row = {"series": name, "n": n, "first_year": int(years.min()) if n else np.nan,
            "last_year": int(years.max()) if n else np.nan,
            "years": " ".join(str(int(v)) for v in years)}
@@ -205,6 +204,9 @@ def trend_row(name: str, years, y, cfg: dict) -> dict:
     for by in cfg["break_years"]:
         f, pf, note = chow_test(years, y, by)
         chow.append(f"{by}: " + (f"F={f:.3f}, p={pf:.4f}" if not note else note))
+        # the F statistic with its degrees of freedom (k = 2 coefficients; n - 2k) and p, per break year
+        row.update({f"chow_{by}_f": f, f"chow_{by}_df1": 2 if not note else np.nan,
+                    f"chow_{by}_df2": n - 4 if not note else np.nan, f"chow_{by}_p": pf})
     row["chow"] = "; ".join(chow)
     row["change_points"] = change_points(years, y, cfg["change_point_penalty"])
     row["gaps_in_years"] = bool(n and (years.max() - years.min() + 1) != n)

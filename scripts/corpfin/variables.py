@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .markdown import GAP, _fy_years, _years, num, pval
+from .prose import (and_list, count, direction, fy, fy_list, money, number_word, path, pct, possessive, pp,
+                    sentence, verdict_counts)
 
 
 def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataFrame,
@@ -50,11 +52,15 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     v["n_trend_increasing"] = str(int((trends["verdict"] == "increasing").sum()))
     v["n_trend_decreasing"] = str(int((trends["verdict"] == "decreasing").sum()))
     v["n_trend_disagree"] = str(int(trends["agreement"].fillna("").str.startswith("disagree").sum()))
-    v["n_claims"] = str(len(claims))
-    for verdict, key in (("supported", "n_claims_supported"), ("contradicted", "n_claims_contradicted")):
-        v[key] = str(int((claims["verdict"] == verdict).sum()))
-    v["n_claims_uncheckable"] = str(int(claims["verdict"].str.startswith("not checkable").sum()))
-    v["n_claims_methods"] = str(int(claims["verdict"].str.startswith("not a claim").sum()))
+    c = claims[claims["kind"] == "claim"]
+    v["n_claims"] = str(len(c))
+    v["n_claims_words"] = count(len(c), "claim")
+    v["n_descriptions_words"] = count(int((claims["kind"] == "description").sum()), "item")
+    for verdict, key in (("supported", "supported"), ("partly supported", "partly"), ("contradicted", "contradicted"),
+                         ("not checkable", "uncheckable")):
+        v[f"n_claims_{key}"] = number_word(int((c["verdict"] == verdict).sum()))
+    v["n_trend_series_tested"] = str(int((trends["verdict"] != "not tested").sum()))
+    v["n_trend_series_tested_words"] = count(int((trends["verdict"] != "not tested").sum()), "series", "series")
     return v
 
 
@@ -109,10 +115,6 @@ def fx_variables(fx: pd.DataFrame, change: pd.DataFrame) -> dict:
 
 
 # --- the abstract and the answers to the research questions: every direction, sign and count from the data ----
-def _direction(first: float, last: float, rise: str = "rose", fall: str = "fell", flat: str = "was unchanged") -> str:
-    return rise if last > first else fall if last < first else flat
-
-
 def _series(ratios: pd.DataFrame, name: str) -> pd.Series:
     r = ratios[ratios["ratio"] == name].dropna(subset=["value"])
     return r.set_index("fiscal_year")["value"].sort_index()
@@ -121,45 +123,97 @@ def _series(ratios: pd.DataFrame, name: str) -> pd.Series:
 def _trend_phrase(trends: pd.DataFrame, name: str) -> str:
     t = trends.set_index("series")
     if name not in t.index or t.at[name, "verdict"] == "not tested":
-        return "too short a series to test"
+        return ""
     verdict, p = t.at[name, "verdict"], t.at[name, "mk_p_bh"]
     if verdict in ("increasing", "decreasing"):
         article = "an" if verdict[0] in "aeiou" else "a"
-        return f"{article} {verdict} trend by the exact Mann-Kendall test (BH-adjusted p = {pval(p)})"
-    return f"no trend the exact Mann-Kendall test can separate from noise (BH-adjusted p = {pval(p)})"
+        return f", {article} {verdict} trend by the exact Mann-Kendall test (BH-adjusted p = {pval(p)})"
+    return f", with no trend the exact Mann-Kendall test separates from noise (BH-adjusted p = {pval(p)})"
 
 
 def abstract_md(ratios: pd.DataFrame, trends: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFrame,
-                claims: pd.DataFrame, coverage: pd.DataFrame, method: str, n_raw: int, company: str) -> str:
-    """Three or four findings with numbers; each direction, sign and count is computed here from the outputs."""
+                claims: pd.DataFrame, peers: dict, method: str, currency: str, company: str, key: str) -> str:
+    """The findings with numbers, one sentence each: margins, where the gross profit comes from (research question
+    2), entity EVA and its robustness, the peers, the audit. Every direction, sign and count is computed here."""
     parts = []
     gm = _series(ratios, "gross_margin")
     if len(gm) >= 2:
-        parts.append(f"{company}'s gross margin {_direction(gm.iloc[0], gm.iloc[-1])} from {num(gm.iloc[0], 1)}% in "
-                     f"FY{gm.index[0]} to {num(gm.iloc[-1], 1)}% in FY{gm.index[-1]}, "
-                     f"{_trend_phrase(trends, 'gross_margin')}.")
+        parts.append(sentence(f"{possessive(company)} {path(gm, 'gross margin')}" + _trend_phrase(trends, "gross_margin")))
+    svc = _series(ratios, "segment_gross_profit_share_internet_services")
+    phone = _series(ratios, "segment_gross_margin_smartphones")
+    if len(svc) >= 2:
+        text = (f"the share of its gross profit earned by internet services {direction(svc.iloc[0], svc.iloc[-1])} "
+                f"from {pct(svc.iloc[0])} in {fy(svc.index[0])} to {pct(svc.iloc[-1])} in {fy(svc.index[-1])}")
+        if len(phone) >= 2:
+            text += (f", while the smartphone gross margin {direction(phone.iloc[0], phone.iloc[-1])} from "
+                     f"{pct(phone.iloc[0])} in {fy(phone.index[0])} to {pct(phone.iloc[-1])}")
+        parts.append(sentence(text))
     h = summary[(summary["method"] == method) & summary["eva"].notna()].sort_values("fiscal_year")
     if not h.empty:
-        pos = h.loc[h["eva"] > 0, "fiscal_year"]
-        neg = h.loc[h["eva"] < 0, "fiscal_year"]
+        pos = h[h["eva"] > 0]
+        neg = h[h["eva"] < 0]
         rb = robust[(robust["method"] == method) & robust["base"].notna()]
-        n_rob = int((rb["verdict"] == "robust").sum())
-        sent = (f"The headline EVA ({method.replace('_', ' ')}) is computable for {len(h)} years "
-                f"(FY{int(h['fiscal_year'].min())}-FY{int(h['fiscal_year'].max())}): positive in {len(pos)}")
-        sent += f" and negative in {len(neg)} ({_fy_years(neg)})" if len(neg) else ""
-        sent += (f"; its sign holds under every alternative method choice in {n_rob} of {len(rb)} years; "
-                 f"in FY{int(h['fiscal_year'].iloc[-1])} it was RMB {num(h['eva'].iloc[-1], 0)} million.")
-        parts.append(sent)
-    claims = claims[~claims["verdict"].str.startswith("not a claim")]
-    if len(claims):
-        n_sup = int((claims["verdict"] == "supported").sum())
-        n_con = int((claims["verdict"] == "contradicted").sum())
-        n_unc = int(claims["verdict"].str.startswith("not checkable").sum())
-        parts.append(f"Of the {len(claims)} quantitative claims of the three case studies audited, {n_sup} are "
-                     f"supported by the sourced data, {n_con} contradicted and {n_unc} not checkable with what the "
-                     "sources print.")
-    rep = coverage[~coverage["status"].isin(["gap"])]
-    parts.append(f"The analysis rests on {n_raw:,} transcribed figures, each with its source and a verbatim quote; "
-                 f"{len(rep):,} of {len(coverage):,} item-years have a value, of which "
-                 f"{int(coverage['status'].isin(['fx_estimate', 'derived']).sum())} are flagged imputations.")
+        rob = rb[rb["verdict"] == "robust"]
+        text = (f"entity EVA, on profit cleaned of the revaluation of investments, is positive in "
+                f"{count(len(pos), 'year')} of {number_word(len(h))} ({fy_list(h['fiscal_year'])})")
+        if len(neg):
+            text += f" and negative in {fy_list(neg['fiscal_year'])}"
+        others = rb[rb["verdict"] != "robust"]
+        text += (f"; its sign survives every choice of the cost of capital and of the accounting in "
+                 f"{fy_list(rob['fiscal_year'])}" + (f", while in {fy_list(others['fiscal_year'])} a thin spread "
+                                                     "makes it depend on the choice" if len(others) else "")
+                 if len(rob) else "; no year keeps its sign under every choice of the robustness grid")
+        last = h.iloc[-1]
+        text += f"; in {fy(last['fiscal_year'])} it was {money(last['eva'], currency)}"
+        parts.append(sentence(text))
+    if "apple" in peers and key in peers:
+        a = _series(peers["apple"]["ratios"], "services_gross_profit_share")
+        if len(a) >= 2 and len(svc) >= 2:
+            same = direction(a.iloc[0], a.iloc[-1]) == direction(svc.iloc[0], svc.iloc[-1])
+            parts.append(sentence(
+                f"{possessive(peers['apple']['name'])} services share of gross profit "
+                f"{direction(a.iloc[0], a.iloc[-1])} from {pct(a.iloc[0])} in {fy(a.index[0])} to {pct(a.iloc[-1])} "
+                f"in {fy(a.index[-1])}, {'the same way' if same else 'the other way'}"))
+    c = claims[claims["kind"] == "claim"]
+    if len(c):
+        n = {v: int((c["verdict"] == v).sum()) for v in ("supported", "partly supported", "contradicted",
+                                                           "not checkable")}
+        parts.append(sentence(f"of the {count(len(c), 'claim')} the three case studies make about the company, "
+                              + verdict_counts(n, "supported by the sourced figures")))
     return " ".join(parts)
+
+
+def front_matter(evidence: pd.DataFrame, peers: list[str]) -> dict:
+    """The date of the paper: the end of the latest reporting period any source covers (from the data, not the
+    clock, so that rebuilds stay byte-identical); and the peers named in the text."""
+    ends = pd.to_datetime(evidence["doc_period_end"].dropna().astype(str), errors="coerce").dropna()
+    return {"data_date": ends.max().strftime("%-d %B %Y") if len(ends) else "",
+            "peer_names": and_list(list(peers))}
+
+
+def cost_of_capital_choices(wacc: pd.DataFrame, wacc_cfg: dict, nopat_cfg: dict) -> dict:
+    """The choices behind the cost of capital that the sources leave open, stated from what the WACC table used: the
+    dates of the default spread and the country premium, the beta's dates and the years it is carried to, the cost
+    of debt's spread, the weights and the tax rate."""
+    w = wacc[wacc["wacc"].notna()]
+    parts = []
+    ds = sorted({int(v) for v in w["default_spread_vintage"].dropna()})
+    crp = sorted({int(v) for v in w["country_risk_premium_vintage"].dropna()})
+    if ds or crp:
+        parts.append(f"the default spread of {and_list([str(y) for y in ds]) or 'no date'} and the country premium of "
+                     f"{and_list([str(y) for y in crp]) or 'no date'} for every year")
+    betas = sorted({int(v) for v in w["beta_vintage"].dropna()})
+    carried = w.loc[w["beta_tier"] == "carried", "fiscal_year"]
+    if betas:
+        parts.append(f"the beta of {and_list([str(y) for y in betas])}" +
+                     (f", carried to {fy_list(carried)}" if len(carried) else ""))
+    spread = float((wacc_cfg.get("cost_of_debt") or {}).get("spread_pp", 0.0))
+    parts.append("the benchmark lending rate as the cost of debt, " +
+                 ("without a credit spread" if spread == 0 else f"plus {pp(spread)}"))
+    parts.append(f"{wacc_cfg['weights']} weights")
+    tax = w["tax_rate"].dropna().unique()
+    parts.append(f"the {'statutory' if nopat_cfg.get('tax') == 'statutory' else 'effective'} tax rate" +
+                 (f" of {num(tax[0], 0)}%" if len(tax) == 1 else ""))
+    return {"coc_choices": sentence(f"{number_word(len(parts))} choices are made where the sources leave no other: "
+                                    + "; ".join(parts)),
+            "interest_bound": f"{num(float(nopat_cfg['max_interest_rate_percent']), 0)}%"}

@@ -40,7 +40,17 @@ RATIO_LABELS = {
     "internet_revenue_per_user": "Internet revenue per MIUI user (RMB)", "rd_intensity": "R&D intensity %",
     "overseas_revenue_share": "Overseas share of revenue %",
     "wacc": "WACC %",
+    "services_revenue_share": "Services share of revenue %",
+    "services_gross_profit_share": "Services share of gross profit %",
 }
+
+# the reporting segments, as the paper names them (Xiaomi's four and Apple's two)
+SEGMENT_NAMES = {"smartphones": "Smartphones", "iot_lifestyle": "IoT and lifestyle",
+                 "internet_services": "Internet services", "smart_ev_new_initiatives": "Smart EV and new initiatives",
+                 "products": "Products", "services": "Services"}
+for _seg, _name in SEGMENT_NAMES.items():
+    RATIO_LABELS[f"segment_gross_profit_{_seg}"] = f"{_name} gross profit"
+    RATIO_LABELS[f"segment_gross_profit_share_{_seg}"] = f"{_name} share of gross profit %"
 
 
 # the EVA methods by name, as the paper writes them
@@ -94,6 +104,8 @@ def vocabulary(catalogue: pd.DataFrame, series: dict | None = None) -> dict[str,
     v.update(METHOD_LABELS)
     v.update(RATIO_LABELS)
     for name, spec in (series or {}).items():
+        if spec.get("table") == "eva" and spec.get("key") == "eva" and spec.get("method") in METHOD_LABELS:
+            v[name] = METHOD_LABELS[spec["method"]]       # an EVA series is named by its method
         v.setdefault(name, v.get(spec.get("key", ""), name.replace("_", " ")))
     return v
 
@@ -154,3 +166,24 @@ def formula_text(formula: str, vocab: dict[str, str]) -> str:
         return words if not words.split(" ")[0][1:].islower() else words[0].lower() + words[1:]
     text = " ".join(str(formula).split()).replace("[t-1]", " of the prior year").replace("NaN", "no value")
     return WORD.sub(sub, text)
+
+
+def series_units(series: dict, ratios: pd.DataFrame, catalogue: pd.DataFrame, currency: str) -> tuple[dict, dict]:
+    """({series: the unit of its values, for an axis}, {series: the unit of its slope per year, for a table}): a
+    per-cent series moves in percentage points, a money series in millions of the company's currency."""
+    ratio_unit = dict(zip(ratios["ratio"], ratios["unit"]))
+    quantity = dict(zip(catalogue["item"], catalogue["quantity"]))
+    axis, slope = {}, {}
+    for name, s in series.items():
+        if s["table"] == "eva":
+            kind = "money" if s["key"] in ("eva", "nopat", "invested_capital", "capital_charge") else "percent"
+            kind = "pp" if s["key"] == "eva_spread" else kind
+        elif s["table"] == "ratios":
+            kind = ratio_unit.get(s["key"], "")
+        else:
+            kind = quantity.get(s["key"], "")
+        axis[name], slope[name] = {
+            "money": (f"{currency} million", f"{currency} m"), "percent": ("%", "pp"),
+            "pp": ("percentage points", "pp"), "times": ("times", "times"), "days": ("days", "days"),
+        }.get(kind, ("", ""))
+    return axis, slope

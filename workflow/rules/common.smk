@@ -68,26 +68,29 @@ def library_of(script):
     return library_modules(Path("scripts") / f"{script}.py", Path("scripts/corpfin"))
 
 
-# The paper: its table and figure files.
-TABLES = [
-    "coverage", "conflicts", "identities", "wacc", "eva_buildup", "eva_methods", "eva_gaps", "eva_sensitivity",
-    "trends", "claims", "gaps", "ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
-    "ratios_growth", "ratios_profit_quality", "ratios_cost_structure", "ratios_profit_model",
-    "fx_estimates", "coverage_change", "todo", "mva", "eva_robustness", "documents", "company_documents", "provenance",
-    "findings_performance", "findings_costs", "findings_profit_model", "findings_eva", "discussion", "threats",
-    "conclusion",
+# The paper and its supplement: their table, paragraph and figure files (rule make_tables, make_figures).
+TEXTS = ["performance", "costs", "segments", "eva_text", "peers_text", "trends_text", "discussion", "threats_choices",
+         "threats", "conclusion"]
+TABLES = TEXTS + [
+    "wacc", "eva_buildup", "eva_methods", "eva_change", "eva_robustness", "trends", "chow", "claims", "claims_notes",
+    "studies", "peer_table", "scenario_effects", "debt_checks", "identities", "company_documents",
+    "coverage", "conflicts", "eva_gaps", "eva_sensitivity", "gaps", "fx_estimates", "coverage_change", "mva",
+    "robustness_all", "todo", "documents", "provenance",
 ]
-# the notes printed below a table's caption (formulas, marks, source rows), one file per table that has them
-TABLES += [f"{name}_notes" for name in ("ratios_profitability", "ratios_solvency", "ratios_operating_capacity",
-                                        "ratios_growth", "ratios_profit_quality", "ratios_cost_structure",
-                                        "ratios_profit_model", "mva", "trends", "eva_robustness", "gaps")]
-FIGURES = ["segments", "margins", "eva", "trends", "coverage"]
+RATIO_GROUPS = ["profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
+                "profit_model", "value_creation"]
+TABLES += [f"ratios_{g}" for g in RATIO_GROUPS]
+# the notes printed below a table (formulas, marks, scenarios), one file per table that has them
+TABLES += [f"{name}_notes" for name in [f"ratios_{g}" for g in RATIO_GROUPS] + ["mva", "eva_robustness", "gaps",
+                                                                                 "robustness_all", "identities"]]
+FIGURES = ["segments", "gp_shares", "margins", "eva", "trends", "peers", "coverage"]
+PAPER_DOCS = ["paper", "supplement"]
 
 # every company's processed tables
 COMPANY_TABLES = ["panel", "evidence", "conflicts", "coverage", "identity_checks", "debt_checks", "ratios", "wacc",
                   "eva_buildup", "eva", "eva_change", "eva_sensitivity", "trend_tests", "fx_estimates", "mva",
                   "eva_robustness", "eva_robustness_scenarios"]
-PAPER_FILES = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf"]
+PAPER_FILES = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "reports/supplement.html"]
 
 
 def published_files():

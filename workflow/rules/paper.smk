@@ -30,10 +30,12 @@ rule make_tables:
         coverage=f"data/processed/{PAPER}/coverage.csv",
         conflicts=f"data/processed/{PAPER}/conflicts.csv",
         checks=f"data/processed/{PAPER}/identity_checks.csv",
+        debt_checks=f"data/processed/{PAPER}/debt_checks.csv",
         ratios=f"data/processed/{PAPER}/ratios.csv",
         wacc=f"data/processed/{PAPER}/wacc.csv",
         buildup=f"data/processed/{PAPER}/eva_buildup.csv",
         eva=f"data/processed/{PAPER}/eva.csv",
+        change=f"data/processed/{PAPER}/eva_change.csv",
         sensitivity=f"data/processed/{PAPER}/eva_sensitivity.csv",
         trends=f"data/processed/{PAPER}/trend_tests.csv",
         claims=f"data/processed/{PAPER}/claims_audit.csv",
@@ -41,6 +43,8 @@ rule make_tables:
         mva=f"data/processed/{PAPER}/mva.csv",
         robustness=f"data/processed/{PAPER}/eva_robustness.csv",
         robustness_long=f"data/processed/{PAPER}/eva_robustness_scenarios.csv",
+        peer_ratios=per_company("processed", "ratios"),
+        peer_eva=per_company("processed", "eva"),
         coverage_baseline=config["paper"]["coverage_baseline"]["file"],
         catalogue="workflow/resources/items.csv",
         lock="uv.lock",
@@ -50,16 +54,24 @@ rule make_tables:
         tables=expand("reports/tables/{name}.md", name=TABLES),
         variables="reports/_variables.yml",
     params:
-        names=TABLES,
+        tables=TABLES,
         years=company_years(PAPER),
         method=config["eva"]["method"],
-        company_name=config["companies"][PAPER]["name"],
         company=PAPER,
+        currency=config["companies"][PAPER]["currency"],
+        names={c: config["companies"][c]["name"] for c in COMPANIES},
+        fiscal_year_ends={c: config["companies"][c]["fiscal_year_end"] for c in COMPANIES},
+        peer_names=[config["companies"][c]["name"] for c in COMPANIES if c != PAPER],
         baseline_label=config["paper"]["coverage_baseline"]["label"],
         statements=config["cleaning"]["coverage_statements"],
         series=config["trends"]["series"],
-        findings=config["paper"]["findings"],
+        alpha=config["trends"]["alpha"],
+        break_years=config["trends"]["break_years"],
         gaps_top=config["paper"]["gaps_top"],
+        peer_words=config["paper"]["peer_words"],
+        identities=config["cleaning"]["identities"],
+        wacc=company_settings("wacc")[PAPER]["wacc"],
+        nopat=company_settings("eva")[PAPER]["eva"]["nopat"],
     threads: 1
     priority: CRITICAL_PATH
     resources:
@@ -77,25 +89,24 @@ rule make_figures:
     input:
         panel=f"data/processed/{PAPER}/panel.csv",
         ratios=f"data/processed/{PAPER}/ratios.csv",
-        buildup=f"data/processed/{PAPER}/eva_buildup.csv",
         eva=f"data/processed/{PAPER}/eva.csv",
         trends=f"data/processed/{PAPER}/trend_tests.csv",
         coverage=f"data/processed/{PAPER}/coverage.csv",
+        peer_ratios=per_company("processed", "ratios"),
         catalogue="workflow/resources/items.csv",
         lib=library_of("make_figures"),
     output:
-        segments=report("reports/figures/segments.png", caption="../report/fig_segments.rst", category="Figures"),
-        margins=report("reports/figures/margins.png", caption="../report/fig_margins.rst", category="Figures"),
-        eva=report("reports/figures/eva.png", caption="../report/fig_eva.rst", category="Figures"),
-        trends=report("reports/figures/trends.png", caption="../report/fig_trends.rst", category="Figures"),
-        coverage=report("reports/figures/coverage.png", caption="../report/fig_coverage.rst", category="Figures"),
+        **{name: report(f"reports/figures/{name}.png", caption=f"../report/fig_{name}.rst", category="Figures")
+           for name in FIGURES},
     params:
         years=company_years(PAPER),
+        company=PAPER,
+        currency=config["companies"][PAPER]["currency"],
+        names={c: config["companies"][c]["name"] for c in COMPANIES},
         series=config["trends"]["series"],
+        panels=config["paper"]["trend_panels"],
         events=config["paper"]["events"],
         statements=config["cleaning"]["coverage_statements"],
-        findings=config["paper"]["findings"],
-        gaps_top=config["paper"]["gaps_top"],
     threads: 1
     priority: CRITICAL_PATH
     resources:
@@ -165,6 +176,31 @@ rule render_paper:
         "../envs/pipeline.yaml"
     script:
         "../../scripts/render_paper.py"
+
+
+rule render_supplement:
+    input:
+        qmd="reports/supplement.qmd",
+        css="reports/paper.css",
+        variables="reports/_variables.yml",
+        tables=expand("reports/tables/{name}.md", name=TABLES),
+        computability="reports/tables/computability.md",
+        figures=expand("reports/figures/{name}.png", name=FIGURES),
+        lib=library_of("render_supplement"),
+    output:
+        html="reports/supplement.html",
+    params:
+        renderer=config["paper"]["renderer"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        "logs/render_supplement.log",
+    conda:
+        "../envs/pipeline.yaml"
+    script:
+        "../../scripts/render_supplement.py"
 
 
 rule write_manifest:

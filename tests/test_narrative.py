@@ -1,0 +1,187 @@
+"""Issue 28: the paper's sentences are generated from the data. Each test builds small frames by hand, states the
+sentence a careful author would write from them, and changes the data to see the sentence change with it."""
+import pandas as pd
+
+from corpfin import narrative as N
+from corpfin import tables as T
+from corpfin.prose import possessive
+from corpfin.variables import abstract_md
+
+
+def eva_summary(reval_2020=13200.0, growth_2021=-14.7):
+    """Three methods over FY2019-FY2022 (RMB million), the revaluation, owners' equity, growth and margins."""
+    summary = pd.DataFrame({
+        "method": ["residual_income_adjusted"] * 3 + ["residual_income"] * 3 + ["simple"] * 3,
+        "fiscal_year": [2019, 2020, 2021] * 2 + [2020, 2021, 2022],
+        "eva": [4000.0, 5000.0, 11000.0, 3000.0, 12000.0, 9000.0, 2500.0, -6000.0, 3800.0]})
+    panel = pd.DataFrame({"period": "FY", "item": ["fv_changes_investments_fvtpl"] * 2 + ["equity_attributable_owners"] * 2,
+                          "fiscal_year": [2019, 2020, 2017, 2018], "value": [3800.0, reval_2020, -127270.0, 50000.0]})
+    ratios = pd.DataFrame({"ratio": ["revenue_growth"] * 2 + ["gross_margin"] * 3,
+                           "fiscal_year": [2021, 2022, 2020, 2021, 2022],
+                           "value": [growth_2021, -3.2, 17.7, 17.0, 21.2]})
+    return summary, panel, ratios
+
+
+def test_discussion_reads_the_revaluation_the_negative_year_and_the_pre_listing_capital():
+    summary, panel, ratios = eva_summary()
+    text = N.discussion_md(summary, panel, ratios, "simple", "RMB")
+    # reported - adjusted: FY2019 -1,000, FY2020 +7,000, FY2021 -2,000 (the largest shortfall)
+    assert ("Residual income on reported profit is above that on adjusted profit in FY2020, when the revaluation of "
+            "investments added RMB 13.2 billion before tax; below it in FY2019 and FY2021, by up to RMB 2.0 billion "
+            "(FY2021): there the other adjustments") in text
+    # the reported measure peaks in FY2020 (12,000), the adjusted one in FY2021 (11,000)
+    assert ("Read on reported profit, the best year for the owners is FY2020, a year of revaluation; read on adjusted "
+            "profit it is FY2021.") in text
+    assert ("**The negative year.** Entity EVA is negative in FY2021, the year revenue fell by 14.7% and the gross "
+            "margin fell to 17.0%; it is positive again in FY2022, with revenue still falling (\u22123.2%) and the "
+            "gross margin at 21.2%.") in text
+    assert "Book equity attributable to owners was negative in FY2017, because the convertible" in text
+
+
+def test_changed_data_change_the_discussion():
+    summary, panel, ratios = eva_summary(reval_2020=-500.0, growth_2021=5.0)
+    text = N.discussion_md(summary, panel, ratios, "simple", "RMB")
+    # a revaluation loss explains no excess of the reported measure, and no best year is blamed on it
+    assert "above that on adjusted profit in FY2020; below it" in text and "revaluation of investments added" not in text
+    assert "a year of revaluation" not in text
+    assert "the year revenue grew by 5.0%" in text and "with revenue falling (\u22123.2%)" in text
+
+
+def scenario_grid():
+    """A base and two scenarios of entity EVA (RMB million) over two years."""
+    return pd.DataFrame({"method": "simple", "fiscal_year": [2020, 2021] * 3,
+                         "scenario": ["base"] * 2 + ["nopat_route"] * 2 + ["tax_effective"] * 2,
+                         "eva": [100.0, 2000.0, -50.0, 1900.0, 120.0, 2010.0]})
+
+
+def test_scenario_effects_give_the_largest_move_its_year_and_the_flipped_signs():
+    e = N.scenario_effects(scenario_grid(), "simple")
+    # nopat_route: |-50-100| = 150 in FY2020 (sign flipped), |1900-2000| = 100; tax_effective: 20 and 10
+    assert e.to_dict("records") == [
+        {"scenario": "nopat_route", "largest_move": 150.0, "year": 2020, "flips": [2020], "years": 2},
+        {"scenario": "tax_effective", "largest_move": 20.0, "year": 2020, "flips": [], "years": 2}]
+    text = N.threats_choices_md(e, "RMB")
+    assert "Only NOPAT from operating profit flips the sign of any year." in text
+    # 20 < half the text's step of RMB 0.1 billion: the effective tax rate does not show in the text
+    assert "The effective tax rate moves entity EVA by less than RMB 50 million in every year." in text
+    table = T.scenario_effect_table(e, N.SCENARIO_WORDS)
+    assert "| NOPAT from operating profit | 150 | 2020 | FY2020 | 2 |" in table
+    assert "| The effective tax rate | 20 | 2020 | no year | 2 |" in table
+
+
+def test_without_a_flip_the_threats_say_so():
+    grid = scenario_grid()
+    grid.loc[grid["scenario"] == "nopat_route", "eva"] = [90.0, 1990.0]
+    text = N.threats_choices_md(N.scenario_effects(grid, "simple"), "RMB")
+    assert "No alternative flips the sign of any year." in text
+    assert "The effective tax rate and NOPAT from operating profit move entity EVA by less than RMB 50 million" in text
+
+
+def audit(verdicts):
+    return pd.DataFrame({"kind": ["claim"] * len(verdicts) + ["description"], "verdict": list(verdicts) + ["not a claim"]})
+
+
+def test_conclusion_answers_the_three_questions():
+    ratios = pd.DataFrame({"ratio": ["gross_margin"] * 2 + ["segment_gross_profit_share_internet_services"] * 2,
+                           "fiscal_year": [2015, 2024] * 2, "value": [4.0, 20.9, 77.0, 34.1]})
+    summary = pd.DataFrame({"method": "simple", "fiscal_year": [2022, 2023, 2024], "eva": [-6.0, 3.0, 15.0]})
+    robust = pd.DataFrame({"method": "simple", "fiscal_year": [2022, 2023, 2024],
+                           "verdict": ["robust", "not robust", "robust"]})
+    trends = pd.DataFrame({"series": ["gross_margin"], "verdict": ["increasing"], "mk_p_bh": [0.0005]})
+    text = N.conclusion_md(ratios, summary, robust, audit(["supported", "supported", "contradicted",
+                                                            "not checkable"]), trends, "simple")
+    assert ("The gross margin rose from 4.0% in FY2015 to 20.9% in FY2024, an increasing trend (exact Mann-Kendall "
+            "test, BH-adjusted p = 0.0005).") in text
+    assert "computable on sourced data for three years (FY2022–FY2024), positive in two" in text
+    assert "survives every choice of the robustness grid in FY2022 and FY2024" in text
+    assert "fell from 77.0% in FY2015 to 34.1% in FY2024; the hardware segments now earn the other 65.9%." in text
+    assert ("Of four claims about the company, two are supported, one contradicted and one not checkable with what "
+            "the sources print.") in text
+    ratios.loc[ratios["value"] == 34.1, "value"] = 61.0
+    assert "internet services still earn most of it" in N.conclusion_md(
+        ratios, summary, robust, audit(["supported"]), trends, "simple")
+
+
+def peers(apple_roe=157.4, samsung_2022=37.0):
+    def ratios(rows):
+        return pd.DataFrame(rows, columns=["ratio", "fiscal_year", "value"])
+    eva = pd.DataFrame({"method": "simple", "fiscal_year": [2023, 2024], "eva": [1.0, 2.0], "eva_spread": [2.1, 7.4]})
+    return {
+        "xiaomi": {"name": "Xiaomi Corporation", "ratios": ratios([
+            ("gross_margin", 2021, 17.7), ("gross_margin", 2022, 17.0), ("gross_margin", 2024, 20.9),
+            ("rd_intensity", 2024, 6.6), ("services_gross_profit_share", 2015, 77.0),
+            ("services_gross_profit_share", 2024, 34.1)]), "eva": eva},
+        "apple": {"name": "Apple Inc.", "ratios": ratios([
+            ("gross_margin", 2024, 46.2), ("rd_intensity", 2024, 8.0), ("roe", 2024, apple_roe),
+            ("services_gross_profit_share", 2017, 20.4), ("services_gross_profit_share", 2024, 39.3)]),
+            "eva": eva.assign(eva_spread=[45.0, 50.2])},
+        "samsung": {"name": "Samsung Electronics", "ratios": ratios([
+            ("gross_margin", 2021, 40.0), ("gross_margin", 2022, samsung_2022), ("gross_margin", 2024, 38.0),
+            ("rd_intensity", 2024, 11.6)]), "eva": eva.iloc[0:0]}}
+
+
+WORDS = {"similar_share_pp": 10, "book_equity_roe_bound": 100}
+
+
+def test_peer_paragraph_ranks_and_compares_from_the_data():
+    text = N.peers_md(peers(), "xiaomi", WORDS)
+    assert ("Xiaomi Corporation\u2019s gross margin (20.9% in FY2024) is below those of Apple Inc. and Samsung "
+            "Electronics, each in its own latest fiscal year.") in text
+    # 34.1 against 39.3: 5.2 points apart, within the configured 10
+    assert ("Xiaomi Corporation\u2019s fell from 77.0% in FY2015 to 34.1% in FY2024, Apple Inc.\u2019s rose from 20.4% "
+            "in FY2017 to 39.3% in FY2024; the two now earn a similar part") in text
+    assert "spends 6.6% of revenue on R&D, the lowest of the three companies with a sourced figure" in text
+    assert "In FY2022 Xiaomi Corporation\u2019s gross margin fell, and so did Samsung Electronics\u2019:" in text
+    assert "its book equity, reduced by share buybacks, is small (ROE 157.4% in FY2024)" in text
+
+
+def test_changed_peer_data_change_the_paragraph():
+    text = N.peers_md(peers(apple_roe=40.0, samsung_2022=41.0), "xiaomi", WORDS | {"similar_share_pp": 5})
+    assert "so did no peer\u2019s" in text and "shared across the industry" not in text
+    assert "share buybacks" not in text                      # ROE 40% is below the configured bound of 100%
+    assert "they remain far apart" in text                   # 5.2 points apart, the bound now 5
+
+
+def test_possessive_is_typographic_and_follows_a_final_s():
+    assert possessive("Apple Inc.") == "Apple Inc.\u2019s" and possessive("Samsung Electronics") == \
+        "Samsung Electronics\u2019"
+
+
+def abstract_frames(gm_last=20.9, eva_2022=-6453.7):
+    ratios = pd.DataFrame({"ratio": ["gross_margin"] * 2 + ["segment_gross_profit_share_internet_services"] * 2
+                           + ["segment_gross_margin_smartphones"] * 2,
+                           "fiscal_year": [2015, 2024, 2015, 2024, 2017, 2024],
+                           "value": [4.0, gm_last, 77.0, 34.1, 8.8, 12.6]})
+    trends = pd.DataFrame({"series": ["gross_margin"], "verdict": ["increasing" if gm_last > 4 else "decreasing"],
+                           "mk_p_bh": [0.0005]})
+    summary = pd.DataFrame({"method": "simple", "fiscal_year": [2022, 2023, 2024], "eva": [eva_2022, 3844.9, 15529.4]})
+    robust = pd.DataFrame({"method": "simple", "fiscal_year": [2022, 2023, 2024], "base": summary["eva"],
+                           "verdict": ["robust", "not robust", "robust"]})
+    return ratios, trends, summary, robust
+
+
+def test_abstract_states_direction_sign_and_counts_from_the_data():
+    ratios, trends, summary, robust = abstract_frames()
+    text = abstract_md(ratios, trends, summary, robust, audit(["supported", "partly supported", "contradicted"]),
+                       peers(), "simple", "RMB", "Xiaomi Corporation", "xiaomi")
+    assert ("Xiaomi Corporation\u2019s gross margin rose from 4.0% in FY2015 to 20.9% in FY2024, an increasing trend "
+            "by the exact Mann-Kendall test (BH-adjusted p = 0.0005).") in text
+    assert ("fell from 77.0% in FY2015 to 34.1% in FY2024, while the smartphone gross margin rose from 8.8% in FY2017 "
+            "to 12.6%.") in text
+    assert ("Entity EVA, on profit cleaned of the revaluation of investments, is positive in two years of three "
+            "(FY2022–FY2024) and negative in FY2022; its sign survives every choice of the cost of capital and of the "
+            "accounting in FY2022 and FY2024, while in FY2023 a thin spread makes it depend on the choice; in FY2024 "
+            "it was RMB 15.5 billion.") in text
+    assert "Apple Inc.\u2019s services share of gross profit rose from 20.4% in FY2017 to 39.3% in FY2024, the other way." in text
+    assert ("Of the three claims the three case studies make about the company, one is supported by the sourced "
+            "figures, one partly and one contradicted.") in text
+
+
+def test_changed_data_change_the_abstract():
+    ratios, trends, summary, robust = abstract_frames(gm_last=3.1, eva_2022=500.0)
+    text = abstract_md(ratios, trends, summary, robust, audit(["supported"] * 3), {}, "simple", "RMB", "Acme", "acme")
+    assert "gross margin fell from 4.0% in FY2015 to 3.1% in FY2024, a decreasing trend" in text
+    assert "positive in three years of three" in text and "negative in" not in text
+    assert "three are supported by the sourced figures." in text and "Apple" not in text
+    assert "Of one claim about the company, none is supported and one contradicted." in N.conclusion_md(
+        ratios, summary, robust, audit(["contradicted"]), trends, "simple")
