@@ -13,11 +13,15 @@ min_version("9.0")
 configfile: "workflow/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
-
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from corpfin.console import BriefProgress, wants_brief_output  # noqa: E402
-from corpfin.layout import layout_errors, remove_published  # noqa: E402
+from corpfin.layout import duplicate_keys, layout_errors, remove_published  # noqa: E402
+
+# a key given twice in the config is refused before the schema sees the one YAML kept
+_duplicates = duplicate_keys(Path(workflow.basedir) / "workflow/config.yaml", "workflow/config.yaml")
+if _duplicates:
+    raise WorkflowError("the configuration is not valid:\n- " + "\n- ".join(_duplicates))
+validate(config, "workflow/schemas/config.schema.yaml")
 
 # A default build prints progress and errors only (profiles/default: quiet about rules); --verbose shows everything.
 if wants_brief_output(workflow.output_settings.verbose, workflow.output_settings.quiet):

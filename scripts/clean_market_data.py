@@ -11,7 +11,7 @@ def main(smk) -> None:
     log = setup_logging(smk.log[0])
     raw = pd.read_csv(smk.input.raw, dtype=str, keep_default_na=False)
     try:
-        m = clean_market_data(raw, smk.input.raw)
+        m = clean_market_data(raw, smk.input.raw, list(smk.params.bounds))
     except InputError as e:
         log.error(str(e))
         raise SystemExit(f"ERROR {e}") from None

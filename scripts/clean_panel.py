@@ -12,7 +12,8 @@ from corpfin.derive import panel_in_mode, validate_imputation
 from corpfin.errors import ConfigError, InputError
 from corpfin.estimates import add_estimates, fx_estimate_table, is_estimate
 from corpfin.io import read_reference, read_table, read_text, setup_logging, write_table
-from corpfin.plausibility import check_bounds, check_full_years, check_source_ids, read_waivers
+from corpfin.plausibility import (check_bounds, check_full_years, check_source_ids, check_waivers,
+                                   read_waivers)
 from corpfin.select import choose_values
 
 TEXT_COLUMNS = {"value_printed": str, "unit_note": str, "reliability_flag": str, "doc_period_end": str,
@@ -41,6 +42,7 @@ def main(smk) -> None:
             check_full_years(own, list(s["years"]), company)
             waivers_file = f"data/raw/{company}/bound_waivers.csv"
             waivers = read_waivers(read_text(waivers_file) if os.path.exists(waivers_file) else None, waivers_file)
+            check_waivers(waivers, own, waivers_file)
             check_bounds(own, catalogue, waivers, float(smk.params.plausibility["money_to_revenue_max"]),
                          s["currency"])
     except (InputError, ConfigError) as e:

@@ -26,7 +26,8 @@ def main(smk) -> None:
                 ev = validate_extract(
                     decode(Path(figures).read_bytes(), figures), decode(Path(sources).read_bytes(), sources),
                     figures_file=figures, sources_file=sources, company=company, year=int(year),
-                    first_year=years[0], last_year=int(year), items=items, units=units)
+                    first_year=years[0], last_year=int(year), items=items, units=units,
+                    raw_text=dict(smk.params.raw_text))
                 log.info("%s FY%s: %d rows validated (%d items)", company, year, len(ev),
                          ev["item"].nunique() if len(ev) else 0)
                 frames.append(ev)

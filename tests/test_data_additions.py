@@ -66,7 +66,9 @@ def test_coverage_gains_item_by_item_and_loses_nothing(built):
     assert len(m) == len(before) <= len(after)        # every item-year of the baseline is still listed
     reported = ~m["status_after"].isin(["gap", "fx_estimate"])
     lost = m[(m["status_before"] != "gap") & ~reported]
-    assert lost.empty, lost[key]
+    # the one item-year lost on purpose: FY2016 smartphone shipments of 41.5 million (L00109) are IDC's mainland
+    # China figure, not global shipments (V0027, the source ledger's note), flagged since the additions of round 3
+    assert list(zip(lost["item"], lost["fiscal_year"])) == [("smartphone_shipments", 2016)], lost[key]
     gained = m[(m["status_before"] == "gap") & reported]
     assert sorted(gained.loc[gained["item"] == "interest_expense", "fiscal_year"]) == [2015, 2016, 2017, 2018, 2019]
     est = m[m["status_after"] == "fx_estimate"]

@@ -14,6 +14,8 @@ A claim is judged on the years its study could see (`data_through`).
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .errors import InputError
@@ -217,7 +219,20 @@ def check_claim_keys(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], file
     eva.csv."""
     known = {"panel": set(items), "ratios": set(tables["ratios"]["ratio"]), "eva": set(tables["eva"].columns)}
     groups = set(tables["ratios"]["group"])
+    years = tables["panel"]["fiscal_year"].astype(int)
+    first, last = int(years.min()), int(years.max())
     for k, (_, c) in enumerate(claims.iterrows(), start=2):
+        for col in ("fiscal_year", "data_through"):
+            text = str(c.get(col, "")).strip() if pd.notna(c.get(col)) else ""
+            if not text:
+                continue
+            if not re.fullmatch(r"[0-9]{4}(\.0)?(-[0-9]{4})?", text):
+                raise InputError(file, "not a fiscal year", row=k, column=col,
+                                 expected="a year (2021) or a span (2017-2021)", found=text)
+            named = [int(float(y)) for y in text.split("-")]
+            if not all(first <= y <= last for y in named):
+                raise InputError(file, "a year outside the data", row=k, column=col,
+                                 expected=f"years within FY{first}-FY{last}, the years the panel holds", found=text)
         if c["kind"] not in ("claim", "description"):
             raise InputError(file, "unknown kind", row=k, column="kind", expected="claim | description",
                              found=c["kind"])

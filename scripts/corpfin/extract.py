@@ -6,6 +6,7 @@ The result is the *evidence table*: every raw row, normalised to canonical units
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -42,12 +43,28 @@ def decode(data: bytes, file: str) -> str:
                          expected="UTF-8 without BOM (re-save the file as UTF-8)") from None
 
 
-def read_csv_strict(text: str, file: str, columns: list[str]) -> list[tuple[int, dict]]:
+@contextlib.contextmanager
+def _field_limit(n: int):
+    """The csv module's field limit raised for one read (so that an oversized field is refused with its row and
+    column below, not by the module's bare error), then restored."""
+    old = csv.field_size_limit(max(n, csv.field_size_limit()))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def read_csv_strict(text: str, file: str, columns: list[str], max_chars: int | None = None) -> list[tuple[int, dict]]:
     """Parse CSV text with an exact header; return (line number, row dict) pairs.
 
     Refuses: an empty file, a byte-order mark, another delimiter, a different header,
-    ragged rows (too many or too few fields).
+    ragged rows (too many or too few fields), a field longer than `max_chars`.
     """
+    with _field_limit(len(text) + 1):
+        return _read_csv_strict(text, file, columns, max_chars)
+
+
+def _read_csv_strict(text: str, file: str, columns: list[str], max_chars: int | None) -> list[tuple[int, dict]]:
     if text.startswith("\ufeff"):
         raise InputError(file, "file starts with a UTF-8 byte-order mark (BOM)", row=1,
                          expected="UTF-8 without BOM (re-save the file without BOM)")
@@ -77,19 +94,31 @@ def read_csv_strict(text: str, file: str, columns: list[str]) -> list[tuple[int,
                 hint = " (an unquoted thousands separator such as 205,838,682 splits a number into fields)"
             raise InputError(file, f"ragged row: {len(fields)} fields{hint}", row=lineno,
                              expected=f"{len(columns)} fields ({','.join(columns)})", found=",".join(fields))
+        for col, f in zip(columns, fields):
+            if max_chars is not None and len(f) > max_chars:
+                raise InputError(file, f"field of {len(f):,} characters", row=lineno, column=col,
+                                 expected=f"at most {max_chars:,} characters (config cleaning.raw_text)",
+                                 found=f[:40] + "...")
         out.append((lineno, dict(zip(columns, fields))))
     if not out:
         raise InputError(file, "file has a header but no data rows", expected="at least one row")
     return out
 
 
-def parse_sources(text: str, file: str) -> pd.DataFrame:
-    """Validate sources.csv: unique ids, a known kind, a URL and an evidence quote on every row."""
+def parse_sources(text: str, file: str, raw_text: dict | None = None) -> pd.DataFrame:
+    """Validate sources.csv: unique ids (matching raw_text's source_id_pattern), a known kind, a URL and an evidence
+    quote on every row, no field longer than raw_text's max_field_chars."""
+    raw_text = raw_text or {}
     rows, seen = [], {}
-    for lineno, r in read_csv_strict(text, file, SOURCE_COLUMNS):
+    pattern = re.compile(raw_text["source_id_pattern"], re.ASCII) if "source_id_pattern" in raw_text else None
+    for lineno, r in read_csv_strict(text, file, SOURCE_COLUMNS, raw_text.get("max_field_chars")):
         sid = r["source_id"].strip()
         if not sid:
             raise InputError(file, "missing source_id", row=lineno, column="source_id", expected="a non-empty id")
+        if pattern is not None and not pattern.fullmatch(sid):
+            raise InputError(file, "malformed source_id", row=lineno, column="source_id",
+                             expected=f"an id matching {raw_text['source_id_pattern']} (config cleaning.raw_text), "
+                                      "such as L00421", found=sid)
         if sid in seen:
             raise InputError(file, f"duplicate source_id (first on row {seen[sid]})", row=lineno, column="source_id",
                              expected="unique ids", found=sid)
@@ -133,7 +162,7 @@ def parse_sources(text: str, file: str) -> pd.DataFrame:
 
 def validate_extract(figures_text: str, sources_text: str, *, figures_file: str, sources_file: str,
                      company: str, year: int, first_year: int, last_year: int,
-                     items: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+                     items: pd.DataFrame, units: pd.DataFrame, raw_text: dict | None = None) -> pd.DataFrame:
     """Validate one extract and return its evidence table (one row per raw row).
 
     Columns: company, fiscal_year, period, item, statement, quantity, value_printed, unit, unit_note,
@@ -148,12 +177,12 @@ def validate_extract(figures_text: str, sources_text: str, *, figures_file: str,
     different values for the same item and period.
     """
     # plain dicts: one lookup per raw row instead of a pandas row or cell access
-    sources = parse_sources(sources_text, sources_file).set_index("source_id").to_dict("index")
+    sources = parse_sources(sources_text, sources_file, raw_text).set_index("source_id").to_dict("index")
     cat = items.set_index("item").to_dict("index")
     utab = unit_table(units)
     out = []
     seen: dict[tuple, tuple[int, str]] = {}
-    for lineno, r in read_csv_strict(figures_text, figures_file, FIGURE_COLUMNS):
+    for lineno, r in read_csv_strict(figures_text, figures_file, FIGURE_COLUMNS, (raw_text or {}).get("max_field_chars")):
         def err(msg, col, expected, found=None):
             return InputError(figures_file, msg, row=lineno, column=col, expected=expected, found=found)
         if r["company"] != company:

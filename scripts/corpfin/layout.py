@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-YEAR_DIR = re.compile(r"^\d{4}$")
+YEAR_DIR = re.compile(r"^[0-9]{4}$")     # ASCII digits only (\d would take full-width digits)
 # files that may sit beside the year folders of a company
 COMPANY_FILES = {"bound_waivers.csv", "README.md"}
 PUBLISHED = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "reports/manifest.tsv"]
@@ -46,6 +46,11 @@ def layout_errors(root: Path, config: dict) -> list[str]:
             if entry.is_dir() and not YEAR_DIR.match(entry.name):
                 errors.append(f"data/raw/{company}/{entry.name}/: unexpected folder name; expected a four-digit "
                               f"fiscal year such as {fy['last'] + 1} (the folder would be ignored)")
+            elif entry.is_dir() and not fy["first"] - 1 <= int(entry.name) <= fy["last"] + 1:
+                # the window, the year before it (comparatives) and the next year (being added) may hold figures
+                errors.append(f"data/raw/{company}/{entry.name}/: a year folder far from the window "
+                              f"{fy['first']}-{fy['last']} ({key}); expected {fy['first'] - 1} to {fy['last'] + 1} "
+                              "(the folder would be ignored)")
             elif entry.is_file() and entry.name not in COMPANY_FILES:
                 errors.append(f"data/raw/{company}/{entry.name}: unexpected file; expected only year folders and "
                               f"{', '.join(sorted(COMPANY_FILES))}")
@@ -67,3 +72,29 @@ def remove_published(root: Path) -> list[str]:
             p.unlink()
             gone.append(rel)
     return gone
+
+
+def duplicate_keys(path: Path, name: str | None = None) -> list[str]:
+    """Every key that a YAML file defines twice in one mapping, with its line ('fiscal_years.last on line 23, first
+    defined on line 23'): a YAML loader keeps the last silently, so a duplicate would change the analysis unseen."""
+    import yaml
+
+    found: list[str] = []
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                found.append(f"{name or path}: key '{key}' on line {line} is already defined on line {seen[key]}; expected "
+                             "each key once per mapping (YAML would silently keep the last)")
+            seen.setdefault(key, line)
+        return loader.construct_mapping(node, deep=deep)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    return found

@@ -110,9 +110,13 @@ def pipe_table(df: pd.DataFrame, align: str | None = None, raw: set[str] | froze
 
 
 def attr_text(text: str) -> str:
-    """Data text as the value of a quoted Markdown attribute: quotes, backslashes and pipes escaped (pandoc then
-    writes it HTML-escaped into title=\"...\"; it never becomes markup)."""
+    """Data text as the value of a quoted Markdown attribute: quotes, backslashes and pipes escaped, markup starters
+    as character references (pandoc then writes it HTML-escaped into title=\"...\"; it never becomes markup)."""
     s = " ".join(str(text).split())
+    # character references for what a shortcode, a cross-reference or an entity starts with: pandoc decodes them
+    # back into the title, and neither Quarto nor the fallback ever sees "{{<", "@tbl-" or "&amp;" as markup
+    for ch, ref in (("&", "&amp;"), ("{", "&#123;"), ("}", "&#125;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;")):
+        s = s.replace(ch, ref)
     return s.replace("\\", "\\\\").replace('"', '\\"').replace("|", "\\|")
 
 

@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import numpy as np
@@ -49,9 +50,18 @@ def parse_market_value(text: str) -> tuple[float, str]:
     raise ValueError(f"not a number: {s!r}")
 
 
-def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+def bound_of(item: str, unit: str, bounds: list[dict]) -> dict | None:
+    """The first configured range (config market_bounds) whose item pattern and unit match the row."""
+    for b in bounds:
+        if fnmatch.fnmatchcase(item, b["items"]) and b.get("unit", unit) == unit:
+            return b
+    return None
+
+
+def clean_market_data(raw: pd.DataFrame, file: str, bounds: list[dict] | None = None) -> pd.DataFrame:
     """Numeric market table: source_id, item, year (int or NaN for undated rule texts), year_label, value,
-    unit, note, url, evidence. Raises InputError for a row without URL or evidence."""
+    unit, note, url, evidence. Raises InputError for a row without URL or evidence, or with a value outside the
+    range `bounds` gives its item (money checked in millions)."""
     if list(raw.columns) != COLUMNS:
         raise InputError(file, "header does not match", row=1, expected=",".join(COLUMNS), found=",".join(raw.columns))
     rows = []
@@ -76,6 +86,11 @@ def clean_market_data(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             ccy, size = MONEY_UNIT.fullmatch(unit).groups()
             scale = MONEY_SCALE[size or "one"]
             v, unit = v * scale, f"{ccy}_million"
+        b = bound_of(str(r.item), str(r.unit), bounds or [])
+        if b is not None and not np.isnan(v) and not b["min"] <= v <= b["max"]:
+            raise InputError(file, f"value of {r.item} outside its plausible range", row=i, column="value",
+                             expected=f"{b['min']:g} to {b['max']:g} ({b['reason']}; config market_bounds; money "
+                                      "in millions)", found=r.value)
         yr = pd.to_numeric(r.year, errors="coerce")
         rows.append({"source_id": r.source_id, "item": r.item, "year": yr, "year_label": r.year, "value": v,
                      "decimals": printed_decimals(r.value), "scale": scale, "unit": unit, "note": note, "url": r.url,

@@ -12,6 +12,8 @@ Every refusal names the raw file, row and column, the bound broken and the value
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -53,8 +55,21 @@ def read_waivers(text: str | None, file: str) -> pd.DataFrame:
         if not r["reason"].strip():
             raise InputError(file, "a waiver needs a stated reason", row=lineno, column="reason",
                              expected="why the value is right although it breaks the bound")
-        rows.append({**r, "fiscal_year": int(r["fiscal_year"])})
-    return pd.DataFrame(rows, columns=WAIVER_COLUMNS)
+        if not re.fullmatch(r"[0-9]{4}", r["fiscal_year"].strip()):
+            raise InputError(file, "fiscal year is not a year", row=lineno, column="fiscal_year",
+                             expected="four digits, such as 2019", found=r["fiscal_year"])
+        rows.append({**r, "fiscal_year": int(r["fiscal_year"]), "row": lineno})
+    return pd.DataFrame(rows, columns=WAIVER_COLUMNS + ["row"])
+
+
+def check_waivers(waivers: pd.DataFrame, evidence: pd.DataFrame, file: str) -> None:
+    """Refuse a waiver that names no raw row (a typo in its source id, item or year would waive nothing)."""
+    have = set(zip(evidence["source_id"], evidence["item"], evidence["fiscal_year"].astype(int)))
+    for w in waivers.itertuples(index=False):
+        if (w.source_id, w.item, int(w.fiscal_year)) not in have:
+            raise InputError(file, "waiver for a row that does not exist", row=int(w.row), column="source_id",
+                             expected="the source id, item and fiscal year of a row of the company's raw figures",
+                             found=f"{w.source_id}, {w.item}, {w.fiscal_year}")
 
 
 def check_bounds(evidence: pd.DataFrame, catalogue: pd.DataFrame, waivers: pd.DataFrame,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from typing import Callable
 SHORTCODE = re.compile(r"\{\{<\s*(include|var)\s+([^\s>]+)\s*>\}\}")
 TBL_CAPTION = re.compile(r"^:[ \t]*(.+?)[ \t]*\{#(tbl-[A-Za-z0-9_-]+)\}[ \t]*$", re.M)
 FIG = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)\{#(fig-[A-Za-z0-9_-]+)([^}]*)\}")
-REF = re.compile(r"(?<![\w.#-])@((?:tbl|fig)-[A-Za-z0-9_-]+)")
+REF = re.compile(r"(?<![\w.#\\-])@((?:tbl|fig)-[A-Za-z0-9_-]+)")   # not after a backslash: "\\@tbl-x" is data
 
 
 def lookup(variables: dict, key: str) -> str:
@@ -133,7 +134,7 @@ def typst_document(markup: str) -> str:
 # (190 kB) cost it a second. They go to pandoc as short tokens and come back into the tree after the parse.
 TITLE = re.compile(r'\]\{title="((?:[^"\\\n]|\\.)*)"\}')   # a span's hover text as corpfin.markdown.with_title writes it
 ATTR_ESCAPE = re.compile(r"\\(.)")                          # pandoc reads \x in a quoted attribute as x
-ENTITY = re.compile(r"&#?\w+;")                             # ... and decodes character references: left to pandoc
+# ... and decodes character references (corpfin.markdown.attr_text writes them for markup starters): html.unescape
 TITLE_TOKEN = "cf-title-"
 PANDOC_COLUMNS = 72   # pandoc's --columns: a pipe table with a longer line gets relative column widths
 TAB_STOP = 4          # pandoc's --tab-stop: a tab is read as up to this many spaces
@@ -165,8 +166,8 @@ def _width_bounds(text: str) -> tuple[int, int]:
 def stash_titles(md: str, columns: int = PANDOC_COLUMNS) -> tuple[str, dict[str, str]]:
     """The Markdown with each span title `]{title="..."}` replaced by a short token, and {token: the title as pandoc
     reads it} for `load_tree` to put back. pandoc's reading is kept exactly:
-    - the title's value is the quoted text with its backslash escapes undone; a title with a character reference
-      (`&amp;`, `&#38;`) is left to pandoc, which decodes it;
+    - the title's value is the quoted text with its backslash escapes undone and its character references
+      (`&amp;`, `&#123;`) decoded;
     - a pipe table's column widths depend on whether any of its lines is wider than `columns`, so every line stays
       on its side: a line that is narrower whatever width its characters count keeps being so (a title is replaced
       only by a token no wider than the title's narrowest reading); a line that is wider whatever they count stays
@@ -186,9 +187,9 @@ def stash_titles(md: str, columns: int = PANDOC_COLUMNS) -> tuple[str, dict[str,
         for m in TITLE.finditer(line):
             raw = m.group(1)
             token = f"{TITLE_TOKEN}{len(titles)}"
-            if ENTITY.search(raw) or len(token) > _width_bounds(raw)[0]:
+            if len(token) > _width_bounds(raw)[0]:
                 continue
-            titles[token] = ATTR_ESCAPE.sub(r"\1", raw)
+            titles[token] = html.unescape(ATTR_ESCAPE.sub(r"\1", raw))
             pieces += [line[pos:m.start(1)], token]
             pos, last = m.end(1), len(pieces) - 1
         if last is None:

@@ -14,15 +14,17 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_EXP = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# ASCII digits only: Python's \d also matches full-width and other scripts' digits, which float() accepts
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_EXP = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCII)
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
 
 
 def parse_number(text: str) -> float:
     """Parse a number as printed in a statement.
 
-    - parentheses mean a negative: "(1234.5)" -> -1234.5;
+    - parentheses mean a negative: "(1234.5)" -> -1234.5; a sign inside them, "(-44.3)", is refused;
+    - only ASCII digits are digits ("２０１９" is refused);
     - a thousands separator is refused (ambiguous with a decimal comma): "1,234" raises;
     - exponent notation ("1.246e2", "1e30") is refused: no statement prints it;
     - anything else that is not a plain decimal number raises ValueError with a reason.
@@ -33,6 +35,8 @@ def parse_number(text: str) -> float:
     neg = False
     if s.startswith("(") and s.endswith(")"):
         neg, s = True, s[1:-1].strip()
+        if s[:1] in "+-" and s:
+            raise ValueError("a sign inside parentheses: (44.3) is a negative, (-44.3) is ambiguous")
     if _THOUSANDS.match(s) or ("," in s and re.search(r"\d,\d", s)):
         raise ValueError("thousands separator or decimal comma in a number (write 1234.5, not 1,234.5)")
     if _EXP.match(s):

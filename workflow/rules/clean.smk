@@ -13,6 +13,7 @@ rule validate_extracts:
         evidence=per_company("interim", "evidence"),
     params:
         companies=company_settings("years"),
+        raw_text=config["cleaning"]["raw_text"],
     log:
         "logs/validate_extracts.log",
     group:

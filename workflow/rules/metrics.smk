@@ -13,6 +13,7 @@ rule clean_market_data:
         fx_check=report("data/processed/market/fx_check.csv", caption="../report/fx_check.rst", category="EVA"),
     params:
         derivations=config["imputation"]["market_derivations"],
+        bounds=config["market_bounds"],
     threads: 1
     priority: CRITICAL_PATH
     resources:
