@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypandoc
 
-from corpfin.io import read_text, setup_logging, write_bytes, write_text
+from corpfin.io import read_text, setup_logging, write_bytes
 from corpfin.render import WRITER, data_uri, figure_paths, put_images, run_pandoc, stand_ins
 
 # Noto Sans CJK SC (SIL Open Font License), shipped by the pinned `mplfonts` wheel; found without importing the
@@ -46,11 +46,12 @@ def render_fallback(tree: Path, targets: Path, typst_doc: Path, out: Path, docx:
         header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
         html = run_pandoc(for_html, "json", "html5", base,
                           ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
-        write_text(out, put_images(html, swaps))
         word = Path(tmp) / "paper.docx"
         run_pandoc(put_images(for_html, swaps, "the document tree"), "json", "docx", base, WRITER, word)
-        write_bytes(docx, word.read_bytes())
-        write_bytes(pdf, pdf_job.result())
+        formats = [(out, put_images(html, swaps).encode("utf-8")), (docx, word.read_bytes()), (pdf, pdf_job.result())]
+    # published together, once every format is made: an interrupted render leaves the previous set, never a mix
+    for path, data in formats:
+        write_bytes(path, data)
 
 
 def typst_pdf(document: str, images: dict[str, bytes], work: Path) -> bytes:

@@ -130,7 +130,62 @@ def market_typo(w):
     edit(w / "data/raw/market/cost_of_capital.csv", ",2020,3.203,percent,", ",2020,3.2O3,percent,")
 
 
+def duplicate_key(w):
+    edit(w / "workflow/config.yaml", "fiscal_years: {first: 2015, last: 2024}",
+         "fiscal_years: {first: 2015, last: 2024, last: 2023}")
+
+
+def erp_500(w):
+    edit(w / "data/raw/market/cost_of_capital.csv", "damodaran_implied_erp_us_start_of_year,2020,5.20,",
+         "damodaran_implied_erp_us_start_of_year,2020,500,")
+
+
+def sign_in_parentheses(w):
+    revenue_2019(w, "205838682", "(-205838682)")
+
+
+def fullwidth_folder(w):
+    shutil.copytree(w / "data/raw/xiaomi/2024", w / "data/raw/xiaomi/\uff12\uff10\uff12\uff15")
+
+
+def far_year_folder(w):
+    shutil.copytree(w / "data/raw/xiaomi/2024", w / "data/raw/xiaomi/0201")
+
+
+def lower_case_source_id(w):
+    edit(w / "data/raw/xiaomi/2019/sources.csv", "\nL00421,", "\nl00421,")
+
+
+def oversized_field(w):
+    edit(w / "data/raw/xiaomi/2019/sources.csv", ',"2019 Annual Report p.183,', ',"' + "x" * 200 * 1024 + " p.183,")
+
+
+def phantom_waiver(w):
+    (w / "data/raw/xiaomi/bound_waivers.csv").write_text(
+        "source_id,item,fiscal_year,reason\nL99999,employees,2022,test: names no row\n", encoding="utf-8")
+
+
+def claim_out_of_the_data(w):
+    edit(w / "data/raw/claims/claims.csv", "equals,panel,smartphone_rank_global,2023,",
+         "equals,panel,smartphone_rank_global,2031,")
+
+
 CASES = {
+    "duplicate_key": (duplicate_key, r"workflow/config\.yaml: key 'last' on line \d+ is already defined on line \d+"),
+    "erp_500": (erp_500, r"cost_of_capital\.csv, row 13, column 'value': value of "
+                         r"damodaran_implied_erp_us_start_of_year outside its plausible range; expected 0 to 20"),
+    "sign_in_parentheses": (sign_in_parentheses, r"2019/figures\.csv, row \d+, column 'value': value is not a number "
+                                                 r"\(a sign inside parentheses"),
+    "fullwidth_folder": (fullwidth_folder, r"data/raw/xiaomi/\uff12\uff10\uff12\uff15/: unexpected folder name"),
+    "far_year_folder": (far_year_folder, r"data/raw/xiaomi/0201/: a year folder far from the window"),
+    "lower_case_source_id": (lower_case_source_id, r"2019/sources\.csv, row 2, column 'source_id': malformed "
+                                                   r"source_id; expected an id matching"),
+    "oversized_field": (oversized_field, r"2019/sources\.csv, row 2, column 'document': field of 204,8\d\d "
+                                         r"characters; expected at most 4,000"),
+    "phantom_waiver": (phantom_waiver, r"bound_waivers\.csv, row 2, column 'source_id': waiver for a row that does not "
+                                       r"exist"),
+    "claim_out_of_the_data": (claim_out_of_the_data, r"claims\.csv, row 21, column 'fiscal_year': a year outside the "
+                                                     r"data"),
     "utf16": (utf16, r"data/raw/xiaomi/2019/figures\.csv: file is UTF-16 text; expected UTF-8"),
     "gbk": (gbk, r"data/raw/xiaomi/2018/sources\.csv: file is not UTF-8 text .*; expected UTF-8"),
     "na_value": (na_value, r"2019/figures\.csv, row \d+, column 'value': value is not a number .*found 'n/a'"),
@@ -208,34 +263,56 @@ def test_a_path_with_a_space_is_refused_by_the_project(tmp_path):
 
 
 PAYLOADS = ["{{< include SECRET >}}", "<img src=\"http://198.51.100.7/x.png\">", "<b>raw html</b>",
-            "![fetch](http://198.51.100.7/y.png)", "[@stewart_1991]"]
+            "![fetch](http://198.51.100.7/y.png)", "[@stewart_1991]", "see @tbl-nope", "#set page(width: 1cm)",
+            "{{< var company >}}"]
 
 
-def test_data_text_is_shown_as_text_and_the_build_needs_no_network(tmp_path):
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
-        pytest.fail("unshare -n is needed to remove the network namespace for this test")
-    secret = tmp_path / "secret.txt"
-    secret.write_text("TOP-SECRET-7c1f", encoding="utf-8")
-    work = copy_repo(tmp_path / "p")
-    claims = work / "data/raw/claims/claims.csv"
+def with_payload(path, columns, rows_to_change, payload):
+    """Append the payload to `columns` of the first `rows_to_change` data rows of a CSV file (quoted as CSV)."""
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(claims.read_text(encoding="utf-8"))))
-    rows[0]["quantity"] = " ".join(PAYLOADS).replace("SECRET", str(secret)) + " " + rows[0]["quantity"]
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for r in rows[:rows_to_change]:
+        for c in columns:
+            r[c] = f"{r[c]} {payload}"
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
-    claims.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_data_text_is_shown_as_text_in_every_output_and_the_build_needs_no_network(tmp_path):
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        pytest.fail("unshare -n is needed to remove the network namespace for this test")
+    token = "TOP-SECRET-7c1f"
+    secret = tmp_path / "secret.txt"
+    secret.write_text(token, encoding="utf-8")
+    work = copy_repo(tmp_path / "p")
+    payload = " ".join(PAYLOADS).replace("SECRET", str(secret))
+    # every text field a reader meets: the claims' wording and English clause, the quotes and titles of the sources
+    # (hover titles, the list of company documents), the market quotes (the cost-of-capital hover titles)
+    with_payload(work / "data/raw/claims/claims.csv", ["wording", "claim_en"], 30, payload)
+    for year in (2019, 2024):
+        with_payload(work / f"data/raw/xiaomi/{year}/sources.csv", ["document", "evidence"], 200, payload)
+    with_payload(work / "data/raw/market/cost_of_capital.csv", ["evidence"], 200, payload)
     r = subprocess.run(["unshare", "-n", sys.executable, "-m", "snakemake", "--cores", "2"], cwd=work,
                        capture_output=True, text=True, timeout=900, env=no_network_env())
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    leaks = [str(f.relative_to(work)) for d in ("reports", "data/interim", "data/processed")
+             for f in (work / d).rglob("*") if f.is_file() and token.encode() in f.read_bytes()]
+    assert leaks == []                                          # the include never acted, in any output
     html = " ".join((work / "reports/paper.html").read_text(encoding="utf-8").split())
-    assert "TOP-SECRET-7c1f" not in html                      # the include never acted
-    assert "{{&lt; include" in html                            # ... and is shown as text
+    assert "{{&lt; include" in html and "{{&lt; var company &gt;}}" in html     # ... and is shown as text
+    assert "see @tbl-nope" in html                              # not a cross-reference
     assert "http://198.51.100.7" in html and '<img src="http://198.51.100.7' not in html
     assert "&lt;b&gt;raw html&lt;/b&gt;" in html and "<b>raw html</b>" not in html
+    typst = (work / "data/interim/paper/paper.typ").read_text(encoding="utf-8")
+    assert "\n#set page(width: 1cm)" not in typst                # Typst code in data stays text
+    from pypdf import PdfReader
+
+    assert len(PdfReader(work / "reports/paper.pdf").pages) > 10
     log = "".join((work / f"logs/{rule}.log").read_text(encoding="utf-8") for rule in ("parse_paper", "render_paper"))
     log += r.stderr
     assert "Could not fetch" not in log
