@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pypandoc
 
+from corpfin.fonts import font_face_css
 from corpfin.io import read_text, setup_logging, write_bytes
 from corpfin.render import WRITER, data_uri, figure_paths, put_images, run_pandoc, stand_ins
 
@@ -43,7 +44,8 @@ def render_fallback(tree: Path, targets: Path, typst_doc: Path, out: Path, docx:
         swaps = dict(zip(stand_ins(len(paths)), (data_uri(images[p]) for p in paths)))
         for_html = read_text(tree)
         header = Path(tmp) / "style.html"
-        header.write_text(f"<style>\n{read_text(css)}\n</style>\n", encoding="utf-8")
+        header.write_text(f"<style>\n{read_text(css)}\n{font_face_css(for_html, CJK_FONT)}</style>\n",
+                          encoding="utf-8")
         html = run_pandoc(for_html, "json", "html5", base,
                           ["--standalone", "--embed-resources", f"--include-in-header={header}", *WRITER])
         word = Path(tmp) / "paper.docx"

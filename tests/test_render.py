@@ -199,3 +199,24 @@ def test_a_paper_with_an_undeclared_image_stops_before_any_output(tmp_path, monk
         render_paper.render_fallback(tree, targets, tmp_path / "paper.typ", tmp_path / "paper.html",
                                      tmp_path / "paper.docx", [], tmp_path / "paper.css", tmp_path / "paper.pdf")
     assert called == [] and not any((tmp_path / f"paper.{x}").exists() for x in ("html", "docx", "pdf"))
+
+
+def test_the_html_embeds_a_font_with_exactly_the_papers_chinese_characters():
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    import render_paper
+    from corpfin.fonts import cjk_characters, font_face_css
+
+    text = "Xiaomi 小米，收入 rose 小"
+    assert cjk_characters(text) == "".join(sorted("小米，收入"))     # full-width comma included, Latin not
+    css = font_face_css(text, render_paper.CJK_FONT)
+    assert css == font_face_css(text, render_paper.CJK_FONT)        # the same characters give the same bytes
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1))
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    assert {chr(c) for c in cmap} >= set("小米，收入") and "X" not in {chr(c) for c in cmap}
+    assert "unicode-range: U+5165, U+5C0F, U+6536, U+7C73, U+FF0C" in css
+    assert font_face_css("no Chinese here", render_paper.CJK_FONT) == ""
