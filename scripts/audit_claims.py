@@ -1,7 +1,7 @@
 """Entry script of rule audit_claims: the case studies' quantitative claims against our values."""
 import pandas as pd
 
-from corpfin.claims import audit_claims, check_claim_keys
+from corpfin.claims import AUDIT_COLUMNS, audit_claims, check_claim_keys
 from corpfin.errors import InputError
 from corpfin.io import read_table, setup_logging, write_table
 
@@ -9,6 +9,11 @@ from corpfin.io import read_table, setup_logging, write_table
 def main(smk) -> None:
     log = setup_logging(smk.log[0])
     claims = pd.read_csv(smk.input.claims, dtype=str, keep_default_na=False).replace("", float("nan"))
+    if smk.params.company != smk.params.claims_about:
+        # the case studies are about another company: nothing of theirs to audit in this paper
+        write_table(pd.DataFrame(columns=AUDIT_COLUMNS), smk.output.audit)
+        log.info("claims are about %s, the paper about %s: none audited", smk.params.claims_about, smk.params.company)
+        return
     tables = {"panel": read_table(smk.input.panel), "ratios": read_table(smk.input.ratios),
               "eva": read_table(smk.input.eva)}
     try:

@@ -66,3 +66,22 @@ def fictitious_company(name: str, first: int = 2021, last: int = 2023) -> dict:
     Chinese market's cost-of-capital inputs, no beta of its own (so no WACC)."""
     return {"name": f"{name.capitalize()} (fictitious, made-up data)", "currency": "RMB", "fiscal_year_end": "31 December",
             "accounting_standard": "IFRS", "fiscal_years": {"first": first, "last": last}, "market": "china"}
+
+
+def fictitious_workspace(dest: Path, names) -> Path:
+    """A copy of the repository whose companies are fictitious: tests/fixtures/acme's made-up statements under each
+    of `names`, no Xiaomi data (the cluster test and benchmarks/run.py)."""
+    import yaml
+
+    work = copy_repo(dest)
+    shutil.rmtree(work / "data/raw/xiaomi")
+    for name in names:
+        target = work / "data/raw" / name
+        shutil.copytree(ROOT / "tests/fixtures/acme/raw/acme", target)
+        for f in target.rglob("figures.csv"):
+            f.write_text(f.read_text(encoding="utf-8").replace("\nacme,", f"\n{name},"), encoding="utf-8")
+    cfg = yaml.safe_load((work / "workflow/config.yaml").read_text())
+    cfg["companies"] = {n: fictitious_company(n) for n in names}
+    cfg["paper"]["company"] = names[0]
+    (work / "workflow/config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    return work

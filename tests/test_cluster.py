@@ -8,28 +8,15 @@ import shutil
 import subprocess
 
 import pytest
-import yaml
 
 from conftest import ROOT
-from pipeline import copy_repo, fictitious_company, snakemake
+from pipeline import fictitious_workspace, snakemake
 
 FICTITIOUS = ("acme", "bolt", "cord", "dyna", "echo")     # acme's made-up statements under five names
 
 
 def fictitious_copy(dest, names=FICTITIOUS):
-    """A copy of the repository whose companies are fictitious (no Xiaomi data)."""
-    work = copy_repo(dest)
-    shutil.rmtree(work / "data/raw/xiaomi")
-    for name in names:
-        target = work / "data/raw" / name
-        shutil.copytree(ROOT / "tests/fixtures/acme/raw/acme", target)
-        for f in target.rglob("figures.csv"):
-            f.write_text(f.read_text(encoding="utf-8").replace("\nacme,", f"\n{name},"), encoding="utf-8")
-    cfg = yaml.safe_load((work / "workflow/config.yaml").read_text())
-    cfg["companies"] = {n: fictitious_company(n) for n in names}
-    cfg["paper"]["company"] = names[0]
-    (work / "workflow/config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
-    return work
+    return fictitious_workspace(dest, names)
 
 
 def company_stages() -> dict[str, str]:

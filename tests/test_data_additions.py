@@ -1,14 +1,10 @@
 """Issue 8: the sourced additions, their transcription, and what they change in a real build."""
 import csv
-import sys
 
 import pandas as pd
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-from sync_readme_todo import block, gaps_text, readme_block  # noqa: E402
 
 ADD = ROOT / "data" / "raw" / "additions"
 
@@ -117,15 +113,6 @@ def test_estimates_are_marked_wherever_they_are_used(built):
     eva = pd.read_csv(built / "data/processed/xiaomi/eva.csv", keep_default_na=False, na_values=[""])
     rows = eva[eva["eva"].notna() & eva["headline"]]
     assert rows["estimate_inputs"].str.contains("carried").all()
-
-
-def test_readme_gap_statement_matches_a_clean_build_and_links_the_todo_list(built):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_block(readme) == block(gaps_text(built)), \
-        "README gap statement is stale: run uv run python tools/sync_readme_todo.py"
-    # the README stays a README: a short statement and a link, not the hundred-row list
-    assert "(reports/tables/todo.md)" in readme and len(readme_block(readme).splitlines()) < 25
-    assert "|" not in readme_block(readme).split("missing figures block")[1]
 
 
 def test_market_value_added_is_a_flagged_estimate_with_hand_computed_value(built):

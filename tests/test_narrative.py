@@ -185,3 +185,16 @@ def test_changed_data_change_the_abstract():
     assert "three are supported by the sourced figures." in text and "Apple" not in text
     assert "Of one claim about the company, none is supported and one contradicted." in N.conclusion_md(
         ratios, summary, robust, audit(["contradicted"]), trends, "simple")
+
+
+def test_a_half_filled_new_year_never_prints_a_dash_in_a_sentence():
+    """A new fiscal year with revenue but no gross margin yet: the sentence ends at the last year with a value."""
+    ratios = pd.DataFrame({"ratio": ["gross_margin"] * 3, "fiscal_year": [2015, 2024, 2025],
+                           "value": [4.0, 20.9, float("nan")]})
+    panel = pd.DataFrame({"period": "FY", "item": "revenue", "fiscal_year": [2015, 2024, 2025],
+                          "value": [66811.0, 365906.4, 400000.0]})
+    trends = pd.DataFrame({"series": ["gross_margin"], "verdict": ["increasing"], "mk_p_bh": [0.0005]})
+    text = N.performance_md(ratios, panel, trends, "RMB")
+    assert "The gross margin rose from 4.0% in FY2015 to 20.9% in FY2024" in text
+    assert "Revenue grew from RMB 66.8 billion in FY2015 to RMB 400.0 billion in FY2025" in text
+    assert "–" not in text and "nan" not in text.lower()

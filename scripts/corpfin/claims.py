@@ -192,6 +192,10 @@ def _runs(years: list[int]) -> list[list[int]]:
     return runs
 
 
+AUDIT_COLUMNS = ["claim_id", "study", "kind", "wording", "claim_en", "quantity", "our_value", "verdict", "reason",
+                 "decides", "check"]
+
+
 def audit_claims(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for _, c in claims.iterrows():
@@ -204,7 +208,7 @@ def audit_claims(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Da
         rows.append({"claim_id": c["claim_id"], "study": c["study"], "kind": c["kind"], "wording": c["wording"],
                      "claim_en": c["claim_en"], "quantity": c["quantity"], "our_value": ours, "verdict": verdict,
                      "reason": reason, "decides": decides if isinstance(decides, str) else "", "check": c["check"]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
 
 def tallies(audit: pd.DataFrame) -> dict[str, int]:

@@ -11,6 +11,9 @@ rule audit_claims:
         lib=library_of("audit_claims"),
     output:
         audit=report(f"data/processed/{PAPER}/claims_audit.csv", caption="../report/claims.rst", category="Claims audit"),
+    params:
+        company=PAPER,
+        claims_about=config["paper"]["claims_about"],
     threads: 1
     resources:
         mem_mb=1000,
