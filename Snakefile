@@ -17,17 +17,22 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from corpfin.console import BriefProgress, wants_brief_output  # noqa: E402
 from corpfin.layout import duplicate_keys, layout_errors, remove_published  # noqa: E402
 
-# a key given twice in the config is refused before the schema sees the one YAML kept
+# Refused on every run, a no-op run included, and a refused run leaves no paper that could pass for current: a key
+# given twice in the config (before the schema sees the one YAML kept), the schema, the project layout.
 _duplicates = duplicate_keys(Path(workflow.basedir) / "workflow/config.yaml", "workflow/config.yaml")
 if _duplicates:
+    remove_published(Path(workflow.basedir))
     raise WorkflowError("the configuration is not valid:\n- " + "\n- ".join(_duplicates))
-validate(config, "workflow/schemas/config.schema.yaml")
+try:
+    validate(config, "workflow/schemas/config.schema.yaml")
+except WorkflowError:
+    remove_published(Path(workflow.basedir))
+    raise
 
 # A default build prints progress and errors only (profiles/default: quiet about rules); --verbose shows everything.
 if wants_brief_output(workflow.output_settings.verbose, workflow.output_settings.quiet):
     logging.getLogger("snakemake.logging").addFilter(BriefProgress())
 
-# Refused on every run, a no-op run included: a failed build never looks like a success.
 _errors = layout_errors(Path(workflow.basedir), config)
 if _errors:
     remove_published(Path(workflow.basedir))

@@ -14,7 +14,8 @@ from pathlib import Path
 YEAR_DIR = re.compile(r"^[0-9]{4}$")     # ASCII digits only (\d would take full-width digits)
 # files that may sit beside the year folders of a company
 COMPANY_FILES = {"bound_waivers.csv", "README.md"}
-PUBLISHED = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "reports/manifest.tsv"]
+PUBLISHED = ["reports/paper.html", "reports/paper.docx", "reports/paper.pdf", "reports/supplement.html",
+             "reports/manifest.tsv"]
 
 
 def layout_errors(root: Path, config: dict) -> list[str]:
