@@ -52,6 +52,7 @@ def main(smk) -> None:
         "eva_text": N.eva_md(summary, robust, change, panel, method, currency),
         "peers_text": N.peers_md(peers, prm.company, dict(prm.peer_words)),
         "trends_text": N.trends_md(trends, float(prm.alpha)),
+        "claims_text": N.claims_md(audit, names[prm.company]),
         "discussion": N.discussion_md(summary, panel, ratios, method, currency),
         "threats_choices": N.threats_choices_md(effects, currency),
         "scenario_effects": T.scenario_effect_table(effects, N.SCENARIO_WORDS),

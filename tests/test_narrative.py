@@ -198,3 +198,14 @@ def test_a_half_filled_new_year_never_prints_a_dash_in_a_sentence():
     assert "The gross margin rose from 4.0% in FY2015 to 20.9% in FY2024" in text
     assert "Revenue grew from RMB 66.8 billion in FY2015 to RMB 400.0 billion in FY2025" in text
     assert "–" not in text and "nan" not in text.lower()
+
+
+def test_the_claims_audit_opens_with_its_counts_or_says_there_is_nothing_to_audit():
+    text = N.claims_md(audit(["supported", "contradicted", "contradicted"]), "Xiaomi Corporation")
+    assert text.startswith("Of the studies' statements, three claims about the company are judged here: one is "
+                           "supported and two contradicted;")
+    assert text.endswith("The other item describes what a study analysed; it is not a claim, and the second table "
+                         "lists it with what this rebuild computed.\n")
+    empty = audit([]).iloc[0:0]
+    assert N.claims_md(empty, "Acme") == ("The three case studies are about another company: none of their statements "
+                                          "is audited against Acme's figures.\n")

@@ -281,6 +281,27 @@ def trends_md(trends: pd.DataFrame, alpha: float) -> str:
     return sentence(text) + "\n"
 
 
+def claims_md(audit: pd.DataFrame, company: str) -> str:
+    """The opening of the claims audit: how many statements are claims about the company, their verdicts, and what
+    the other statements are."""
+    c, d = audit[audit["kind"] == "claim"], audit[audit["kind"] == "description"]
+    if audit.empty:
+        return (f"The three case studies are about another company: none of their statements is audited against "
+                f"{company}'s figures.\n")
+    n = {v: int((c["verdict"] == v).sum()) for v in ("supported", "partly supported", "contradicted", "not checkable")}
+    text = (sentence(f"of the studies' statements, {count(len(c), 'claim')} about the company "
+                     f"{'is' if len(c) == 1 else 'are'} judged here: {verdict_counts(n)}; a claim is judged on the "
+                     "years its study could see") if len(c) else "None of the studies' statements is a claim about "
+                                                                   "the company.")
+    if len(d) == 1:
+        text += " " + sentence("the other item describes what a study analysed; it is not a claim, and the second "
+                               "table lists it with what this rebuild computed")
+    elif len(d):
+        text += " " + sentence(f"the other {count(len(d), 'item')} describe what a study analysed; they are not "
+                               "claims, and the second table lists them with what this rebuild computed")
+    return text + "\n"
+
+
 # --- discussion, threats, conclusion ---------------------------------------------------------------------------
 def discussion_md(summary: pd.DataFrame, panel: pd.DataFrame, ratios: pd.DataFrame, method: str,
                   currency: str) -> str:
@@ -438,9 +459,10 @@ def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFr
     c = audit[audit["kind"] == "claim"]
     n = {v: int((c["verdict"] == v).sum()) for v in ("supported", "partly supported", "contradicted",
                                                        "not checkable")}
-    out.append("**(3) The published claims.** " + sentence(
+    out.append("**(3) The published claims.** " + (sentence(
         f"of {count(len(c), 'claim')} about the company, {verdict_counts(n)}"
-        + (" with what the sources print" if n["not checkable"] else "")))
+        + (" with what the sources print" if n["not checkable"] else "")) if len(c) else
+        "The case studies make no claim about this company."))
     return "\n\n".join(out) + "\n"
 
 

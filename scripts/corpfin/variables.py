@@ -54,11 +54,6 @@ def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, 
     v["n_trend_disagree"] = str(int(trends["agreement"].fillna("").str.startswith("disagree").sum()))
     c = claims[claims["kind"] == "claim"]
     v["n_claims"] = str(len(c))
-    v["n_claims_words"] = count(len(c), "claim")
-    v["n_descriptions_words"] = count(int((claims["kind"] == "description").sum()), "item")
-    for verdict, key in (("supported", "supported"), ("partly supported", "partly"), ("contradicted", "contradicted"),
-                         ("not checkable", "uncheckable")):
-        v[f"n_claims_{key}"] = number_word(int((c["verdict"] == verdict).sum()))
     v["n_trend_series_tested"] = str(int((trends["verdict"] != "not tested").sum()))
     v["n_trend_series_tested_words"] = count(int((trends["verdict"] != "not tested").sum()), "series", "series")
     return v

@@ -69,8 +69,8 @@ def library_of(script):
 
 
 # The paper and its supplement: their table, paragraph and figure files (rule make_tables, make_figures).
-TEXTS = ["performance", "costs", "segments", "eva_text", "peers_text", "trends_text", "discussion", "threats_choices",
-         "threats", "conclusion"]
+TEXTS = ["performance", "costs", "segments", "eva_text", "peers_text", "trends_text", "claims_text", "discussion",
+         "threats_choices", "threats", "conclusion"]
 TABLES = TEXTS + [
     "wacc", "eva_buildup", "eva_methods", "eva_change", "eva_robustness", "trends", "chow", "claims", "claims_notes",
     "studies", "peer_table", "scenario_effects", "debt_checks", "identities", "company_documents",
