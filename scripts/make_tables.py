@@ -64,7 +64,7 @@ def main(smk) -> None:
         "eva_methods": T.eva_method_table(summary, years, P.eva_titles(buildup, items)),
         "eva_change": T.eva_change_table(change, method),
         "eva_robustness": T.robustness_table(main_robust, long),
-        "trends": T.trend_table(trends, vocab, slope_units),
+        "trends": (T.trend_table(trends, vocab, slope_units), T.trend_notes(trends, vocab)),
         "chow": T.chow_table(trends, vocab, list(prm.break_years)),
         "claims": claims_md, "claims_notes": claims_notes, "studies": studies_md,
         "peer_table": T.peer_table(peers, years[-1]),

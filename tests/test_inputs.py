@@ -138,7 +138,7 @@ def test_safe_parity_is_preferred_and_ecb_fills_2015_2019(built):
 
 def panel_rows(rows, basis="reported"):
     return pd.DataFrame([{"company": "acme", "fiscal_year": y, "period": "FY", "item": it, "value": v,
-                          "resolution": 0.5, "source_id": f"S{k}", "basis": basis}
+                          "resolution": 0.5, "source_id": f"S{k}", "basis": basis, "canonical_unit": "USD_million"}
                          for k, (y, it, v) in enumerate(rows)])
 
 
@@ -158,6 +158,7 @@ def test_derived_value_is_the_one_unknown_of_an_identity_of_reported_terms():
     # 1000 - 400 = 600 ; 700 - 250 = 450 (hand computed)
     assert got == {(2019, "total_liabilities"): 600.0, (2020, "current_liabilities"): 450.0}
     assert set(d["basis"]) == {"derived"} and d["resolution"].tolist() == [1.0, 1.0]
+    assert set(d["canonical_unit"]) == {"USD_million"}          # the unit of its terms, not a fixed currency
     assert "total_liabilities = total_assets - total_equity" in d.iloc[0]["document"]
 
 

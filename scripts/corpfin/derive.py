@@ -61,6 +61,8 @@ def derive_from_identities(panel: pd.DataFrame, identities: list[dict], names: l
     val = rep.pivot_table(index=idx, columns="item", values="value", aggfunc="first")
     res = rep.pivot_table(index=idx, columns="item", values="resolution", aggfunc="first")
     src = rep.pivot_table(index=idx, columns="item", values="source_id", aggfunc="first")
+    # the derived value is in the unit of the terms it comes from (the company's currency, in millions)
+    units = rep.pivot_table(index=idx, columns="item", values="canonical_unit", aggfunc="first")
     anyv = p.pivot_table(index=idx, columns="item", values="value", aggfunc="first").reindex(index=val.index)
     cat = catalogue.set_index("item")
     rows = []
@@ -92,7 +94,8 @@ def derive_from_identities(panel: pd.DataFrame, identities: list[dict], names: l
                 "company": company, "fiscal_year": year, "period": period, "item": unknown,
                 "statement": cat.loc[unknown, "statement"] if unknown in cat.index else "",
                 "quantity": cat.loc[unknown, "quantity"] if unknown in cat.index else "money",
-                "value": float(value), "canonical_unit": "RMB_million", "resolution": resolution,
+                "value": float(value), "canonical_unit": units.loc[(company, year), others[0]],
+                "resolution": resolution,
                 "value_printed": "", "unit": "", "source_id": f"derived:{name}", "kind": BASIS_DERIVED,
                 "document": f"derived from the identity '{name}': {_formula(ident, unknown)}, with {inputs}",
                 "url": "", "raw_file": "", "raw_row": np.nan, "precedence_source_id": "", "n_sources": 0,

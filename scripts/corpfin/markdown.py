@@ -113,9 +113,10 @@ def attr_text(text: str) -> str:
     """Data text as the value of a quoted Markdown attribute: quotes, backslashes and pipes escaped, markup starters
     as character references (pandoc then writes it HTML-escaped into title=\"...\"; it never becomes markup)."""
     s = " ".join(str(text).split())
-    # character references for what a shortcode, a cross-reference or an entity starts with: pandoc decodes them
-    # back into the title, and neither Quarto nor the fallback ever sees "{{<", "@tbl-" or "&amp;" as markup
-    for ch, ref in (("&", "&amp;"), ("{", "&#123;"), ("}", "&#125;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;")):
+    # character references for what a shortcode, a cross-reference, an image link or an entity starts with: pandoc
+    # decodes them back into the title, and neither Quarto nor the fallback sees "{{<", "@tbl-", "![" or "&amp;"
+    for ch, ref in (("&", "&amp;"), ("{", "&#123;"), ("}", "&#125;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;"),
+                    ("!", "&#33;"), ("[", "&#91;"), ("]", "&#93;")):
         s = s.replace(ch, ref)
     return s.replace("\\", "\\\\").replace('"', '\\"').replace("|", "\\|")
 

@@ -365,7 +365,7 @@ def html_document(md: str, base: Path, css: str, figures: dict[str, bytes], titl
         if path not in figures:
             raise ValueError(f"image {path!r} is not a declared figure")
         return f"![{m.group(1)}]({data_uri(figures[path])})"
-    md = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)", image, md)
+    md = re.sub(r"(?<!\\)!\[([^\]]*)\]\(([^)\s]+)\)", image, md)     # not an escaped "\![": that is data
     head = f"<style>\n{css}\n</style>\n"
     import tempfile
 

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .markdown import (EST_NOTE, GAP, TIER_MARKS, by_year, esc, mark, marks_of,
+from .markdown import (EST_NOTE, GAP, TIER_MARKS, by_year, esc, imputed_points, mark, marks_of,
                        md_text, num, pipe_table, pval, with_title)
 from .eva import METHODS
 from .vocabulary import LINE_LABELS, METHOD_LABELS, formula_text, label
@@ -169,6 +169,16 @@ def trend_table(t: pd.DataFrame, vocab: dict[str, str], units: dict[str, str]) -
         "95% CI": [f"{sig2(a)} to {sig2(b)}" for a, b in zip(tt["sen_low"], tt["sen_high"])],
         "OLS-HAC p": [pval(p) for p in tt["ols_p"]], "Verdict": tt["verdict"]})
     return pipe_table(out, "lrlrrrrrrrl")
+
+
+def trend_notes(t: pd.DataFrame, vocab: dict[str, str]) -> str:
+    """Below the trend table: the series whose points rest on an imputed input, each point with its tier mark
+    (none: a sentence saying so)."""
+    tt = t[(t["verdict"] != "not tested") & t["estimate_years"].fillna("").astype(str).str.strip().ne("")]
+    if tt.empty:
+        return "No tested point rests on an imputed input.\n"
+    parts = [f"{md_text(vocab.get(r.series, r.series))} {imputed_points(r.estimate_years)}" for r in tt.itertuples()]
+    return "Points resting on an imputed input (marks as in the ratio tables): " + "; ".join(parts) + ".\n"
 
 
 def chow_table(t: pd.DataFrame, vocab: dict[str, str], break_years: list[int]) -> str:

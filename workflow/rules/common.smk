@@ -82,7 +82,7 @@ RATIO_GROUPS = ["profitability", "solvency", "operating_capacity", "growth", "pr
 TABLES += [f"ratios_{g}" for g in RATIO_GROUPS]
 # the notes printed below a table (formulas, marks, scenarios), one file per table that has them
 TABLES += [f"{name}_notes" for name in [f"ratios_{g}" for g in RATIO_GROUPS] + ["mva", "eva_robustness", "gaps",
-                                                                                 "robustness_all", "identities"]]
+                                                                                 "robustness_all", "identities", "trends"]]
 FIGURES = ["segments", "gp_shares", "margins", "eva", "trends", "peers", "coverage"]
 PAPER_DOCS = ["paper", "supplement"]
 
