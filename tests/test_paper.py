@@ -126,6 +126,13 @@ def test_pdf_has_the_paper_with_chinese_glyphs_and_unbroken_tables(built):
     for part in ("Abstract.", "Discussion", "Threats to validity", "Conclusion", "Appendix B", "Claims audit"):
         assert part in text, part
     assert "小米" in text                                  # the Chinese quotations are set, not boxes
+    # the whole PDF and DOCX, appendices and references included, speak to readers
+    keys = config_keys(yaml.safe_load((built / "workflow/config.yaml").read_text(encoding="utf-8")))
+    assert reader_violations(text, keys) == []
+    import zipfile
+
+    xml = zipfile.ZipFile(built / "reports/paper.docx").read("word/document.xml").decode("utf-8")
+    assert reader_violations(" ".join(re.sub(r"<[^>]+>", " ", xml).split()), keys) == []
     fonts = {str(f.get("/BaseFont")) for p in reader.pages for f in
              (p.get("/Resources", {}).get("/Font", {}) or {}).values() for f in [f.get_object()]}
     assert any("NotoSansCJKsc" in f for f in fonts)

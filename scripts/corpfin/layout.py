@@ -29,6 +29,11 @@ def layout_errors(root: Path, config: dict) -> list[str]:
     if paper not in config["companies"]:
         errors.append(f"workflow/config.yaml: paper.company is {paper!r}; expected one of the companies "
                       f"({', '.join(config['companies'])})")
+    series = config.get("trends", {}).get("series", {})
+    for name in config["paper"].get("trend_panels", []):
+        if name not in series:
+            errors.append(f"workflow/config.yaml: paper.trend_panels names {name!r}; expected one of the tested "
+                          f"series (trends.series: {', '.join(series)})")
     for company, c in config["companies"].items():
         if c.get("market") and c["market"] not in config["markets"]:
             errors.append(f"workflow/config.yaml: companies.{company}.market is {c['market']!r}; expected one of the "
@@ -80,7 +85,7 @@ def duplicate_keys(path: Path, name: str | None = None) -> list[str]:
     defined on line 23'): a YAML loader keeps the last silently, so a duplicate would change the analysis unseen."""
     import yaml
 
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
 
     class StrictLoader(yaml.SafeLoader):
         pass
@@ -91,11 +96,12 @@ def duplicate_keys(path: Path, name: str | None = None) -> list[str]:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if key in seen:
-                found.append(f"{name or path}: key '{key}' on line {line} is already defined on line {seen[key]}; expected "
-                             "each key once per mapping (YAML would silently keep the last)")
+                found.append((line, f"{name or path}: key '{key}' on line {line} is already defined on line "
+                                    f"{seen[key]}; expected each key once per mapping (YAML would silently keep the "
+                                    "last)"))
             seen.setdefault(key, line)
         return loader.construct_mapping(node, deep=deep)
 
     StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    return found
+    return [message for _, message in sorted(found)]
