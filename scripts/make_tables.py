@@ -57,7 +57,8 @@ def main(smk) -> None:
         "threats_choices": N.threats_choices_md(effects, currency),
         "scenario_effects": T.scenario_effect_table(effects, N.SCENARIO_WORDS),
         "threats": N.threats_md(panel, cov, trends, audit, len(names) - 1),
-        "conclusion": N.conclusion_md(ratios, summary, robust, audit, trends, method),
+        "conclusion": N.conclusion_md(ratios, summary, robust, audit, trends, method,
+                                        N.peer_mix_sentence(peers, prm.company, dict(prm.peer_words))),
         # the main text's tables
         "wacc": T.wacc_table(wacc, P.market_titles(read_table(i.market))),
         "eva_buildup": T.eva_buildup_table(buildup, method, years),

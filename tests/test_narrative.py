@@ -209,3 +209,12 @@ def test_the_claims_audit_opens_with_its_counts_or_says_there_is_nothing_to_audi
     empty = audit([]).iloc[0:0]
     assert N.claims_md(empty, "Acme") == ("The three case studies are about another company: none of their statements "
                                           "is audited against Acme's figures.\n")
+
+
+def test_the_conclusion_sets_where_value_is_created_beside_the_peer():
+    # 34.1 against 39.3: within 10 points, from opposite directions
+    assert N.peer_mix_sentence(peers(), "xiaomi", WORDS) == (
+        "Apple Inc.\u2019s services share of gross profit rose from 20.4% to 39.3% over FY2017\u2013FY2024, so the two "
+        "companies now earn a similar part of their gross profit from services, having come from opposite ends.")
+    assert "still differ" in N.peer_mix_sentence(peers(), "xiaomi", WORDS | {"similar_share_pp": 5})
+    assert N.peer_mix_sentence({"xiaomi": peers()["xiaomi"]}, "xiaomi", WORDS) == ""

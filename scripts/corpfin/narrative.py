@@ -434,9 +434,29 @@ def threats_md(panel: pd.DataFrame, coverage: pd.DataFrame, trends: pd.DataFrame
     return "\n\n".join(paras) + "\n"
 
 
+def peer_mix_sentence(peers: dict[str, dict], focus: str, words: dict) -> str:
+    """Research question 2 beside the peer with a services segment: where its services share of gross profit ended
+    against the focus company's ('' without such a peer)."""
+    if "apple" not in peers or focus not in peers:
+        return ""
+    a = _series(peers["apple"]["ratios"], "services_gross_profit_share")
+    x = _series(peers[focus]["ratios"], "services_gross_profit_share")
+    if len(a) < 2 or len(x) < 2:
+        return ""
+    close = abs(a.iloc[-1] - x.iloc[-1]) < words["similar_share_pp"]
+    return sentence(f"{possessive(md_text(peers['apple']['name']))} services share of gross profit "
+                    f"{direction(a.iloc[0], a.iloc[-1])} from {pct(a.iloc[0])} to {pct(a.iloc[-1])} over "
+                    f"{fy(a.index[0])}–{fy(a.index[-1])}, so the two companies "
+                    + ("now earn a similar part of their gross profit from services, having come from opposite ends"
+                       if close and direction(a.iloc[0], a.iloc[-1]) != direction(x.iloc[0], x.iloc[-1]) else
+                       "still differ in how much of their gross profit services earn" if not close else
+                       "moved together towards a similar mix"))
+
+
 def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFrame, audit: pd.DataFrame,
-                  trends: pd.DataFrame, method: str) -> str:
-    """Answers to the three research questions, each computed."""
+                  trends: pd.DataFrame, method: str, peer_sentence: str = "") -> str:
+    """Answers to the three research questions, each computed; `peer_sentence` (peer_mix_sentence) sets research
+    question 2 beside the peers."""
     out = []
     gm = _series(ratios, "gross_margin")
     e = _eva(summary, method)
@@ -455,7 +475,7 @@ def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFr
         out.append("**(2) Where value is created.** " + sentence(
             path(s, "the share of gross profit earned by internet services")
             + (f"; the hardware segments now earn the other {pct(100 - s.iloc[-1])}" if s.iloc[-1] < 50 else
-               "; internet services still earn most of it")))
+               "; internet services still earn most of it")) + (f" {peer_sentence}" if peer_sentence else ""))
     c = audit[audit["kind"] == "claim"]
     n = {v: int((c["verdict"] == v).sum()) for v in ("supported", "partly supported", "contradicted",
                                                        "not checkable")}
