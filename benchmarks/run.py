@@ -69,16 +69,24 @@ def bench_clone(tmp: Path) -> list[tuple[str, str, str]]:
              f"sync {sync:.0f} s, build {first:.0f} s, {steps(out)} jobs")]
     full, out = run(build + ["--forceall"], clone, env)
     rows.append(("Full rebuild (--forceall)", f"{full:.0f} s", f"{steps(out)} jobs; {full / first:.2f}x the first build"))
-    noop, out = run(build, clone, env)
-    rows.append(("No-op run (nothing changed)", f"{noop:.1f} s", f"{steps(out)} jobs"))
+    noops = [run(build, clone, env) for _ in range(3)]
+    rows.append(("No-op run (nothing changed), median of 3", f"{statistics.median(t for t, _ in noops):.1f} s",
+                 f"{steps(noops[-1][1])} jobs"))
+    # Adding a fiscal year as a user does: the year's folders and the window's last year come in together.
+    # First take FY2024 out (its folder, the next report's folder that restates it, and the window) and build.
     cfg = clone / "workflow/config.yaml"
     text = cfg.read_text(encoding="utf-8")
     window = "fiscal_years: {first: 2015, last: 2024}"       # Xiaomi's, the first company of the config
+    held = [(clone / f"data/raw/xiaomi/{y}", tmp / f"held-{y}") for y in (2024, 2025)]
+    for folder, aside in held:
+        folder.rename(aside)
     cfg.write_text(text.replace(window, "fiscal_years: {first: 2015, last: 2023}", 1), encoding="utf-8")
     run(build, clone, env)
+    for folder, aside in held:
+        aside.rename(folder)
     cfg.write_text(text, encoding="utf-8")
     added, out = run(build, clone, env)
-    rows.append(("Adding a fiscal year (FY2024 back into the window)", f"{added:.0f} s",
+    rows.append(("Adding a fiscal year (FY2024's folders and window back)", f"{added:.0f} s",
                  f"{steps(out)} jobs rerun; {added / full:.2f}x a full rebuild"))
     return rows
 

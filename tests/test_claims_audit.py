@@ -74,3 +74,21 @@ def test_each_verdict_on_hand_made_series():
     assert verdict == CONTRADICTED and ours == "2.4%"
     _, verdict, why = check(claim(check="none", reason_if_unchecked="no TV figure"), t)
     assert verdict == UNCHECKABLE and why == "no TV figure"
+
+
+def test_claim_years_must_meet_the_panel():
+    """A span reaching past the panel is audited where it overlaps (a shorter window keeps the claims file
+    valid); a year or span wholly outside the panel is refused, naming row and column."""
+    import pytest
+
+    from corpfin.claims import check_claim_keys
+    from corpfin.errors import InputError
+
+    tables = {"panel": pd.DataFrame({"fiscal_year": [2015, 2023]}),
+              "ratios": pd.DataFrame({"ratio": ["gross_margin"], "group": ["profitability"]}),
+              "eva": pd.DataFrame(columns=["fiscal_year"])}
+    row = {"kind": "description", "check": "none", "key": "", "table": "", "data_through": ""}
+    check_claim_keys(pd.DataFrame([row | {"fiscal_year": "2015-2024"}]), tables, "claims.csv", set())
+    for outside in ("2031", "2009-2013"):
+        with pytest.raises(InputError, match=r"claims\.csv, row 2, column 'fiscal_year': a year outside the data"):
+            check_claim_keys(pd.DataFrame([row | {"fiscal_year": outside}]), tables, "claims.csv", set())

@@ -234,9 +234,10 @@ def check_claim_keys(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], file
                 raise InputError(file, "not a fiscal year", row=k, column=col,
                                  expected="a year (2021) or a span (2017-2021)", found=text)
             named = [int(float(y)) for y in text.split("-")]
-            if not all(first <= y <= last for y in named):
-                raise InputError(file, "a year outside the data", row=k, column=col,
-                                 expected=f"years within FY{first}-FY{last}, the years the panel holds", found=text)
+            if max(named) < first or min(named) > last:     # a span reaching past the panel is checked where it
+                raise InputError(file, "a year outside the data", row=k, column=col,   # overlaps
+                                 expected=f"a year or span within or overlapping FY{first}-FY{last}, the years the "
+                                          "panel holds", found=text)
         if c["kind"] not in ("claim", "description"):
             raise InputError(file, "unknown kind", row=k, column="kind", expected="claim | description",
                              found=c["kind"])
