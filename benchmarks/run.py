@@ -11,7 +11,8 @@
    paper included): wall time, the marginal time per company, and the peak memory of the largest process.
 3. The ratio library against the plain-pandas idiom and FinanceToolkit (if installed: `uv sync --locked --extra
    bench`) on the same statements of 10,000 and 100,000 made-up companies; every way must agree.
-Each figure is one run (a benchmark, not a timed test); ratios are against a floor or a peer in the same run.
+The no-op run and the ratio timings are medians of three runs; the builds are one run each (a build takes
+minutes), so they are read as ratios against the one-company build or the first build of the same run.
 """
 from __future__ import annotations
 
