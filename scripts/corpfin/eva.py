@@ -21,6 +21,9 @@ Equity-side methods (residual income, Ohlson 1995; profit attributable to owners
 - residual_income: profit attributable to owners - cost of equity x opening equity attributable to owners.
 - residual_income_adjusted: the same on the company's adjusted net profit (revaluation and share-based
   compensation excluded).
+
+The module passes 400 lines because the five methods are one build-up with switches (NOPAT route, R&D
+capitalisation, capital base, rate): split by method, each part would repeat the build-up the table prints.
 """
 from __future__ import annotations
 

@@ -5,6 +5,9 @@ Every direction, sign, rank, count and verdict below is computed from the pipeli
 the house style); a missing figure turns its sentence into a statement of what is not sourced, never into a guess.
 Each module-level function returns Markdown for one include file of reports/paper.qmd. Text from data (the claims'
 wording, company names) goes through `md_text`, so it is shown, never interpreted.
+
+It passes 400 lines on purpose: the functions follow the paper's order, so the argument reads here as it reads
+in the paper; the sentence machinery they share lives in corpfin.prose and corpfin.variables.
 """
 from __future__ import annotations
 
