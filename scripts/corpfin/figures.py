@@ -195,9 +195,10 @@ def peers_panels(peers: dict[str, dict], years: list[int]):
     for ax, (name, title) in zip(axes.flat, panels):
         for k, (c, p) in enumerate(peers.items()):
             r = p["ratios"]
-            s = r[(r["ratio"] == name) & r["value"].notna()].set_index("fiscal_year")["value"].sort_index()
-            s = s[(s.index >= years[0]) & (s.index <= years[-1])]
-            if len(s):
+            s = r[(r["ratio"] == name) & r["value"].notna()].set_index("fiscal_year")["value"]
+            # on every year of the axis, so that a missing year breaks the line instead of being drawn across
+            s = s[~s.index.duplicated()].reindex(years)
+            if s.notna().any():
                 ax.plot(s.index, s.to_numpy(float), marker="o", ms=3.5, lw=2.2 if k == 0 else 1.2,
                         label=p["name"], color=f"C{k}")
         ax.set_title(title, fontsize=9)
