@@ -171,3 +171,22 @@ def test_higher_wacc_gives_lower_eva():
     e_lo = eva_summary(lo, "simple").set_index("fiscal_year").at[2021, "eva"]
     e_hi = eva_summary(hi, "simple").set_index("fiscal_year").at[2021, "eva"]
     assert e_hi < e_lo
+
+
+def test_a_ratio_reading_another_companys_segment_through_another_ratio_is_left_out_silently():
+    """Xiaomi's value-creation table: the products share of gross profit reads Apple's products segment through the
+    products gross profit ratio, so it is neither shown nor listed as 'not computable'; Xiaomi's own empty ratio
+    is listed."""
+    from corpfin.tables import ratio_table, reads_foreign
+
+    formula = {"segment_gross_profit_products": "seg_gross_profit_products as printed",
+               "segment_gross_profit_share_products": "segment_gross_profit_products / gross_profit x 100",
+               "segment_gross_profit_share_internet_services": "segment_gross_profit_internet_services / gross_profit x 100",
+               "segment_gross_profit_internet_services": "seg_gross_profit_internet_services as printed"}
+    foreign = frozenset({"seg_gross_profit_products"})
+    assert reads_foreign("segment_gross_profit_share_products", formula, foreign)
+    assert not reads_foreign("segment_gross_profit_share_internet_services", formula, foreign)
+    ratios = pd.DataFrame([{"group": "value_creation", "ratio": n, "fiscal_year": 2024, "value": float("nan"),
+                            "unit": "percent", "formula": f, "status": "missing"} for n, f in formula.items()])
+    _, notes = ratio_table(ratios, "value_creation", [2024], foreign=foreign)
+    assert "products" not in notes and "Not computable in any year" in notes and "internet services" in notes.lower()

@@ -26,6 +26,20 @@ def in_sentence(words: str) -> str:
     return words if not words.split(" ")[0][1:].islower() else words[0].lower() + words[1:]
 
 
+def reads_foreign(ratio: str, formula: dict[str, str], foreign: frozenset[str]) -> bool:
+    """Whether a ratio's formula reads a line item of another company's statements, directly or through a ratio
+    it is computed from (Apple's products share of gross profit reads the products segment's gross profit)."""
+    seen, todo = set(), [ratio]
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        words = set(re.findall(r"[a-z][a-z0-9_]*", formula.get(name, "")))
+        if foreign & words:
+            return True
+        todo += [w for w in words if w in formula and w not in seen]
+    return False
+
+
 def ratio_table(ratios: pd.DataFrame, group: str, years: list[int], vocab: dict[str, str] | None = None,
                 titles: dict | None = None, foreign: frozenset[str] = frozenset()) -> tuple[str, str]:
     """A ratio group by year: decimals by unit, tier marks, each value's inputs on hover (`titles`), and below the
@@ -39,7 +53,7 @@ def ratio_table(ratios: pd.DataFrame, group: str, years: list[int], vocab: dict[
     empty = sorted(set(r["ratio"]) - set(in_window.loc[in_window["value"].notna(), "ratio"]), key=label)
     r = r[~r["ratio"].isin(empty)]
     formula = dict(zip(ratios["ratio"], ratios["formula"].fillna("")))
-    empty = [n for n in empty if not foreign & set(re.findall(r"[a-z][a-z0-9_]*", formula.get(n, "")))]
+    empty = [n for n in empty if not reads_foreign(n, formula, foreign)]
     digits = {"percent": 1, "times": 2, "days": 1, "RMB_million": 1, "RMB_per_user": 1, "money": 1}
     r["label"] = [label(n) for n in r["ratio"]]
     units = dict(zip(r["label"], r["unit"]))
