@@ -46,7 +46,8 @@ def main(smk) -> None:
     effects = N.scenario_effects(long, method)
     tables = {
         # the argument, one generated paragraph per result
-        "performance": N.performance_md(ratios, panel, trends, currency),
+        "performance": N.performance_md(ratios, panel, trends, currency,
+                                         dict(prm.preferred_shares).get("last_year_end")),
         "costs": N.costs_md(ratios),
         "segments": N.segments_md(ratios, currency),
         "eva_text": N.eva_md(summary, robust, change, panel, method, currency),

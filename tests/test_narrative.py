@@ -218,3 +218,23 @@ def test_the_conclusion_sets_where_value_is_created_beside_the_peer():
         "companies now earn a similar part of their gross profit from services, having come from opposite ends.")
     assert "still differ" in N.peer_mix_sentence(peers(), "xiaomi", WORDS | {"similar_share_pp": 5})
     assert N.peer_mix_sentence({"xiaomi": peers()["xiaomi"]}, "xiaomi", WORDS) == ""
+
+
+def test_solvency_sets_the_preferred_share_years_apart_and_names_the_liquidity_years():
+    years = list(range(2015, 2025))
+    da = [None, 281.34, 241.549, 50.94, 55.54, 51.0, 53.08, 47.38, 49.34, 53.07]
+    cr = {2022: 1.79, 2023: 1.72, 2024: 1.29}
+    ratios = pd.DataFrame(
+        [{"ratio": "debt_to_assets", "fiscal_year": y, "value": v} for y, v in zip(years, da)]
+        + [{"ratio": "current_ratio", "fiscal_year": y, "value": v} for y, v in cr.items()]
+        + [{"ratio": "gross_margin", "fiscal_year": y, "value": 10.0} for y in years])
+    assert N._solvency(ratios, 2017) == (
+        "Debt to assets stayed between 47.4% and 55.5% from FY2018 to FY2024, after 281.3% in FY2016 and 241.5% in "
+        "FY2017, when the preferred shares issued before the listing were carried as liabilities; the current ratio "
+        "needs current assets and liabilities, which the sources print for FY2022\u2013FY2024 only (1.29 in FY2024).")
+    # a company without preferred shares and with liquidity sourced every year: both as paths
+    full = ratios[ratios["ratio"] != "current_ratio"]
+    full = pd.concat([full, pd.DataFrame({"ratio": "current_ratio", "fiscal_year": years, "value": [1.5] * 9 + [1.2]})])
+    assert N._solvency(full[full["fiscal_year"] >= 2018], None) == (
+        "Debt to assets stayed between 47.4% and 55.5% from FY2018 to FY2024; the current ratio fell from 1.50 in "
+        "FY2018 to 1.20 in FY2024.")

@@ -45,8 +45,11 @@ def _trend(trends: pd.DataFrame, name: str) -> str:
 
 
 # --- results ---------------------------------------------------------------------------------------------------
-def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFrame, currency: str) -> str:
-    """Profitability, growth, solvency and operating capacity: what changed and what it means."""
+def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFrame, currency: str,
+                   preferred_until: int | None = None) -> str:
+    """Profitability, growth, solvency and operating capacity: what changed and what it means. `preferred_until`:
+    the last year-end at which pre-listing preferred shares were carried as liabilities (companies.<c>.
+    preferred_shares), whose years the leverage sentence sets apart."""
     out = []
     gm, adj, net = _series(ratios, "gross_margin"), _series(ratios, "adjusted_net_margin"), _series(ratios, "net_margin")
     if len(gm) >= 2:
@@ -72,11 +75,34 @@ def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFra
             path(tat, "total asset turnover", lambda v: f"{v:.2f} times") + _trend(trends, "total_asset_turnover")
             + ": the margin gains came with a balance sheet that grew faster than sales"
             if tat.iloc[-1] < tat.iloc[0] else path(tat, "total asset turnover", lambda v: f"{v:.2f} times")))
+    out.append(_solvency(ratios, preferred_until))
+    return " ".join(x for x in out if x) + "\n"
+
+
+def _solvency(ratios: pd.DataFrame, preferred_until: int | None) -> str:
+    """Leverage over the years it is sourced (the years of preferred shares carried as liabilities apart), and the
+    liquidity ratios over theirs."""
+    parts = []
+    da = _series(ratios, "debt_to_assets")
+    before = da[da.index <= preferred_until] if preferred_until is not None else da.iloc[:0]
+    after = da[~da.index.isin(before.index)]
+    if len(after) >= 2:
+        parts.append(f"debt to assets stayed between {pct(after.min())} and {pct(after.max())} from "
+                     f"{fy(after.index[0])} to {fy(after.index[-1])}")
+        if len(before):
+            levels = (and_list([f"{pct(v)} in {fy(y)}" for y, v in before.items()]) if len(before) <= 3 else
+                      f"between {pct(before.min())} and {pct(before.max())} in {fy_list(before.index)}")
+            parts[-1] += f", after {levels}, when the preferred shares issued before the listing were carried as liabilities"
+    elif len(da) >= 2:
+        parts.append(path(da, "debt to assets"))
     cr = _series(ratios, "current_ratio")
-    if len(cr):
-        out.append(sentence(f"solvency ratios need balance-sheet lines that the sources print for "
-                            f"{fy_list(cr.index)} only; the current ratio was {cr.iloc[-1]:.2f} in {fy(cr.index[-1])}"))
-    return " ".join(out) + "\n"
+    years = _series(ratios, "gross_margin").index
+    if len(cr) and len(cr) < len(years):
+        parts.append(f"the current ratio needs current assets and liabilities, which the sources print for "
+                     f"{fy_list(cr.index)} only ({cr.iloc[-1]:.2f} in {fy(cr.index[-1])})")
+    elif len(cr) >= 2:
+        parts.append(path(cr, "the current ratio", lambda v: f"{v:.2f}"))
+    return sentence("; ".join(parts)) if parts else ""
 
 
 def costs_md(ratios: pd.DataFrame) -> str:

@@ -75,6 +75,7 @@ rule make_tables:
         identities=config["cleaning"]["identities"],
         wacc=company_settings("wacc")[PAPER]["wacc"],
         nopat=company_settings("eva")[PAPER]["eva"]["nopat"],
+        preferred_shares=config["companies"][PAPER].get("preferred_shares") or {},
     threads: 1
     priority: CRITICAL_PATH
     resources:
