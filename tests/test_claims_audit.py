@@ -67,7 +67,7 @@ def test_each_verdict_on_hand_made_series():
     assert verdict == SUPPORTED
     # revenue rose every year FY2015-FY2017
     ours, verdict, _ = check(claim(check="steady_rise", table="panel", key="revenue"), t)
-    assert verdict == SUPPORTED and ours == "FY2015 66,811.0 RMB m to FY2017 114,624.7 RMB m"
+    assert verdict == SUPPORTED and ours == "RMB 66,811.0 million in FY2015 to RMB 114,624.7 million in FY2017"
     # a collapse of sales in 2016 measured on revenue, which grew 2.4%: contradicted
     ours, verdict, _ = check(claim(check="decline", table="panel", key="revenue", fiscal_year="2016",
                                    proxy="revenue"), t)

@@ -238,3 +238,10 @@ def test_solvency_sets_the_preferred_share_years_apart_and_names_the_liquidity_y
     assert N._solvency(full[full["fiscal_year"] >= 2018], None) == (
         "Debt to assets stayed between 47.4% and 55.5% from FY2018 to FY2024; the current ratio fell from 1.50 in "
         "FY2018 to 1.20 in FY2024.")
+
+
+def test_imputed_points_are_fiscal_years_with_their_marks():
+    from corpfin.markdown import imputed_points
+
+    assert imputed_points("2019:fx_estimate 2023:carried+derived") == "FY2019\u2020, FY2023\u2021\u00a7"
+    assert imputed_points("") == "\u2013"

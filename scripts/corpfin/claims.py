@@ -37,10 +37,6 @@ def fmt(v: float, digits: int = 1) -> str:
     return num(v, digits)
 
 
-# how a claim's value reads, by the unit of its series: a share in per cent, money in millions of the currency
-UNIT_SUFFIX = {"percent": "%", "RMB_million": " RMB m", "USD_million": " USD m"}
-
-
 def unit_of(tables: dict[str, pd.DataFrame], table: str, key: str) -> str:
     """The unit of a claim's series as the panel or the ratio table records it ('' where it has none)."""
     t = tables.get(table)
@@ -52,7 +48,15 @@ def unit_of(tables: dict[str, pd.DataFrame], table: str, key: str) -> str:
         u = t.loc[t["ratio"] == key, "unit"].dropna()
     else:
         return ""
-    return UNIT_SUFFIX.get(str(u.iloc[0]), "") if len(u) else ""
+    return str(u.iloc[0]) if len(u) else ""
+
+
+def shown(v: float, unit: str, digits: int = 1) -> str:
+    """A claim's value as a sentence writes it, by the unit of its series: '13.0%', 'RMB 66,811.0 million', '3'."""
+    if unit == "percent":
+        return f"{fmt(v, digits)}%"
+    money = re.fullmatch(r"([A-Z]{3})_million", unit)
+    return f"{money.group(1)} {fmt(v, digits)} million" if money else fmt(v, digits)
 
 
 def _years(a: str) -> tuple[int, int]:
@@ -112,17 +116,17 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
     year = int(claim["fiscal_year"]) if pd.notna(claim["fiscal_year"]) and str(claim["fiscal_year"]).isdigit() else None
     if kind == "peak":
         higher = s[(s > float(claim["asserted"]) + float(claim["tolerance"] or 0)) & (s.index != year)]
-        ours = fmt(s[year]) + u if year in s.index else f"no FY{year} value"
+        ours = shown(s[year], u) if year in s.index else f"no FY{year} value"
         if not higher.empty:
             return ours, CONTRADICTED, "not the peak: higher in " + ", ".join(
-                f"FY{y} ({fmt(v)}{u})" for y, v in higher.items())
+                f"FY{y} ({shown(v, u)})" for y, v in higher.items())
         if year not in s.index:
             return ours, UNCHECKABLE, f"FY{year} not in the sources"
         return ours, SUPPORTED, f"FY{year} is the maximum of FY{s.index.min()}–FY{s.index.max()}"
     if kind == "all_above":
         thr = float(claim["threshold"])
         below = s[s <= thr]
-        ours = ", ".join(f"FY{y} {fmt(v)}{u}" for y, v in s.items())
+        ours = ", ".join(f"FY{y} {shown(v, u)}" for y, v in s.items())
         if not below.empty:
             return ours, CONTRADICTED, "at or below the threshold in " + ", ".join(f"FY{y}" for y in below.index)
         if s.empty:
@@ -138,7 +142,7 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
             return "", UNCHECKABLE, f"no FY{year} value"
         ok = abs(s[year] - float(claim["asserted"])) <= float(claim["tolerance"] or 0) + 1e-9
         digits = 0 if float(claim["asserted"]).is_integer() else 1
-        return fmt(s[year], digits) + u, SUPPORTED if ok else CONTRADICTED, f"FY{year} as sourced"
+        return shown(s[year], u, digits), SUPPORTED if ok else CONTRADICTED, f"FY{year} as sourced"
     if kind in ("at_least", "at_least_latest"):
         thr = float(claim["threshold"])
         if kind == "at_least_latest" and not s.empty:
@@ -153,7 +157,7 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
             return "", UNCHECKABLE, "no values"
         top = int(s.idxmax())
         ok = top >= int(s.index.max()) - 1
-        return f"{fmt(s.max())}{u} in FY{top}", SUPPORTED if ok else CONTRADICTED, (
+        return f"{shown(s.max(), u)} in FY{top}", SUPPORTED if ok else CONTRADICTED, (
             f"the highest of FY{s.index.min()}–FY{s.index.max()}" if ok else
             f"the highest of FY{s.index.min()}–FY{s.index.max()} is FY{top}, not a recent year")
     if kind == "decline":
@@ -162,7 +166,7 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
             proxy = claim.get("proxy")
             has_proxy = proxy is not None and pd.notna(proxy) and str(proxy).strip()
             verdict = CONTRADICTED if g >= 0 else PARTLY if has_proxy else SUPPORTED
-            why = f"FY{year - 1} {fmt(s[year - 1])}{u} to FY{year} {fmt(s[year])}{u}"
+            why = f"{shown(s[year - 1], u)} in FY{year - 1} to {shown(s[year], u)} in FY{year}"
             return f"{fmt(g)}%", verdict, why + (f"; measured on {proxy}" if has_proxy else "")
         have = ", ".join(f"FY{y}" for y in s.index) or "no year"
         return "", UNCHECKABLE, f"needs FY{year - 1} and FY{year}; sourced: {have}"
@@ -171,7 +175,7 @@ def check(claim: pd.Series, tables: dict[str, pd.DataFrame]) -> tuple[str, str, 
             return "", UNCHECKABLE, "fewer than two years with data"
         ch = s.diff().dropna()
         falls = ch[ch < 0]
-        ours = f"FY{s.index.min()} {fmt(s.iloc[0])}{u} to FY{s.index.max()} {fmt(s.iloc[-1])}{u}"
+        ours = f"{shown(s.iloc[0], u)} in FY{s.index.min()} to {shown(s.iloc[-1], u)} in FY{s.index.max()}"
         if not falls.empty:
             return ours, CONTRADICTED, "fell in " + ", ".join(f"FY{y}" for y in falls.index)
         return ours, SUPPORTED, f"rose in every one of the {len(ch)} year-on-year changes"

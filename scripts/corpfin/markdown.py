@@ -138,13 +138,13 @@ def by_year(df: pd.DataFrame, index: str, years: list[int], fmt) -> pd.DataFrame
 
 
 def imputed_points(text) -> str:
-    """'2019:fx_estimate 2023:carried+derived' -> '2019†, 2023‡§' (a tier mark per point); '' -> '–'."""
+    """'2019:fx_estimate 2023:carried+derived' -> 'FY2019†, FY2023‡§' (a tier mark per point); '' -> '–'."""
     if text is None or (isinstance(text, float) and pd.isna(text)) or not str(text).strip():
         return GAP
     out = []
     for tok in str(text).split():
         year, _, tiers = tok.partition(":")
-        out.append(year + (tier_marks("; ".join(tiers.split("+"))) if tiers else EST))
+        out.append("FY" + year + (tier_marks("; ".join(tiers.split("+"))) if tiers else EST))
     return ", ".join(out)
 
 
