@@ -245,3 +245,22 @@ def test_imputed_points_are_fiscal_years_with_their_marks():
 
     assert imputed_points("2019:fx_estimate 2023:carried+derived") == "FY2019\u2020, FY2023\u2021\u00a7"
     assert imputed_points("") == "\u2013"
+
+
+def test_a_sentence_opening_with_a_number_is_found_and_a_name_or_a_list_is_not():
+    from corpfin.prose import sentences_opening_with_a_number as found
+
+    assert found("**Measurement.** 660 of the 790 panel values come from third parties. It is so.") == [
+        "660 of the 790 panel values come from third parties."]
+    assert found("Revenue fell. \u22126.5% was the change.\n") == ["\u22126.5% was the change."]
+    assert found("**Measurement.** Of the 790 panel values, 660 come from third parties.") == []
+    assert found("3M spends 5.6% of revenue on R&D.\n1. Do the findings hold?\n| 2015 | 4.0 |") == []
+
+
+def test_no_generated_paragraph_of_the_paper_opens_a_sentence_with_a_number(built):
+    from corpfin.prose import sentences_opening_with_a_number as found
+
+    texts = ["performance", "costs", "segments", "eva_text", "peers_text", "trends_text", "claims_text", "discussion",
+             "threats", "conclusion"]
+    bad = {t: found((built / f"reports/tables/{t}.md").read_text(encoding="utf-8")) for t in texts}
+    assert not {t: b for t, b in bad.items() if b}

@@ -440,12 +440,12 @@ def threats_md(panel: pd.DataFrame, coverage: pd.DataFrame, trends: pd.DataFrame
     third = int(p["kind"].isin(["aggregator", "news", "academic"]).sum())
     derived = p[p["basis"] == "derived"]
     paras.append("**Measurement.** " + sentence(
-        f"{third:,} of the {len(p):,} panel values come from aggregators, news reports or papers rather than from "
+        f"of the {len(p):,} panel values, {third:,} come from aggregators, news reports or papers rather than from "
         f"the company's documents, and {count(len(derived), 'value')} rest on a stated derivation (an accounting "
         f"identity, or a third party's ratio checked against a printed figure, as for debt in "
         f"{fy_list(derived.loc[derived['item'] == 'interest_bearing_debt', 'fiscal_year'])})"
-        if len(derived) else f"{third:,} of the {len(p):,} panel values come from third parties")
-        + " " + sentence(f"{int((coverage['status'] == 'gap').sum()):,} of {len(coverage):,} item-years have no "
+        if len(derived) else f"of the {len(p):,} panel values, {third:,} come from third parties")
+        + " " + sentence(f"of the {len(coverage):,} item-years, {int((coverage['status'] == 'gap').sum()):,} have no "
                          "source at all; the supplement lists them"))
     tested = trends[trends["verdict"] != "not tested"]
     if len(tested):

@@ -8,6 +8,7 @@ print a dash in its place.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -140,3 +141,23 @@ def sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+NUMBER_FIRST = re.compile(r"[\u2212+-]?\d[\d,.]*(?=[\s%)]|$)")
+
+
+def sentences_opening_with_a_number(md: str) -> list[str]:
+    """The sentences of generated Markdown prose that open with a number ('660 of the ...'), which a careful
+    author rewrites ('Of the 790 values, 660 ...'); a company name such as '3M' is a word. Table rows, headings and
+    numbered list items are not prose sentences."""
+    out = []
+    for line in md.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("|", "#", ":")) or re.match(r"\d+\.\s", line):
+            continue
+        text = re.sub(r"\*\*[^*]+\*\*\s*", "", line)          # a bold lead-in ('**Measurement.**') is a heading
+        for sent in re.split(r"(?<=[.!?])\s+", text):
+            if NUMBER_FIRST.match(sent):
+                out.append(sent[:80])
+    return out
+
