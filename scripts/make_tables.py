@@ -71,7 +71,6 @@ def main(smk) -> None:
         "claims": claims_md, "claims_notes": claims_notes, "studies": studies_md,
         "peer_table": T.peer_table(peers, years[-1]),
         "debt_checks": T.debt_check_table(debt, vocab),
-        "identities": S.identity_table(checks, list(prm.identities), vocab),
         "company_documents": P.documents_bibliography(panel, evidence, names),
         # the supplement
         "coverage": S.coverage_table(V.named(cov, vocab), years),
@@ -88,6 +87,7 @@ def main(smk) -> None:
     }
     # line items the catalogue reserves for other companies (column `companies`): their ratios are not this one's
     foreign = frozenset(catalogue.loc[~applies_to(catalogue, prm.company), "item"])
+    tables["identities"] = S.identity_table(checks, list(prm.identities), vocab, foreign)
     for group in ("profitability", "solvency", "operating_capacity", "growth", "profit_quality", "cost_structure",
                   "profit_model", "value_creation"):
         tables[f"ratios_{group}"] = T.ratio_table(ratios, group, years, vocab, titles, foreign)

@@ -42,13 +42,19 @@ def identity_equation(spec: dict, vocab: dict[str, str]) -> str:
     return text[0].upper() + text[1:]
 
 
-def identity_table(checks: pd.DataFrame, identities: list[dict], vocab: dict[str, str]) -> tuple[str, str]:
+def identity_table(checks: pd.DataFrame, identities: list[dict], vocab: dict[str, str],
+                   foreign: frozenset[str] = frozenset()) -> tuple[str, str]:
     """Each accounting identity of the config by fiscal year (marks as in the caption), written as its equation;
-    identities that no year of the company can check are named below the table instead."""
+    identities that no year of the company can check are named below the table instead, unless they tie lines the
+    catalogue reserves for other companies (`foreign`: Apple's products and services in Xiaomi's paper)."""
     t = checks.pivot_table(index="identity", columns="fiscal_year", values="status", aggfunc="first")
     checkable = t.apply(lambda row: (row.dropna() != "not checkable").any(), axis=1)
     specs = {i["name"]: i for i in identities}
-    never = [identity_equation(specs[n], vocab) if n in specs else n for n in t.index[~checkable]]
+
+    def own(name: str) -> bool:
+        spec = specs.get(name)
+        return spec is None or not foreign & ({spec["equals"]} | set(spec["terms"]))
+    never = [identity_equation(specs[n], vocab) if n in specs else n for n in t.index[~checkable] if own(n)]
     t = t[checkable]
     short = {"holds": "✓", "upper bound holds": "≤", "not checkable": GAP, "violated": "✗",
              "holds (estimate)": "✓" + EST, "upper bound holds (estimate)": "≤" + EST, "not met (estimate)": "✗" + EST,
