@@ -302,7 +302,7 @@ def scenario_effect_table(effects: pd.DataFrame, words: dict[str, str]) -> str:
         return pipe_table(pd.DataFrame({"Note": ["no scenario of the robustness grid applies"]}))
     out = pd.DataFrame({
         "Alternative": [sentence_case(words.get(n, n.replace("_", " "))) for n in effects["scenario"]],
-        "Largest move (m)": [num(v, 0) for v in effects["largest_move"]],
+        "Largest move": [num(v, 0) for v in effects["largest_move"]],
         "In FY": effects["year"].astype(int),
         "Flips the sign in": [", ".join(f"FY{y}" for y in f) if f else "no year" for f in effects["flips"]],
         "Years it moves": effects["years"].astype(int)})
