@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 
+from .series import ratio_values  # noqa: E402
 from .vocabulary import METHOD_LABELS  # noqa: E402
 
 SEGMENTS = [("seg_revenue_smartphones", "Smartphones"), ("seg_revenue_iot_lifestyle", "IoT and lifestyle"),
@@ -195,7 +196,7 @@ def peers_panels(peers: dict[str, dict], years: list[int]):
     for ax, (name, title) in zip(axes.flat, panels):
         for k, (c, p) in enumerate(peers.items()):
             r = p["ratios"]
-            s = r[(r["ratio"] == name) & r["value"].notna()].set_index("fiscal_year")["value"]
+            s = ratio_values(r, name)
             # on every year of the axis, so that a missing year breaks the line instead of being drawn across
             s = s[~s.index.duplicated()].reindex(years)
             if s.notna().any():

@@ -15,12 +15,8 @@ import pandas as pd
 
 from .markdown import md_text, pval
 from .prose import (MONEY_STEP, and_list, count, direction, fy, fy_list, money, number_word, ordinal_rank, path, pct,
-                    possessive, pp, sentence, verdict_counts)
-
-
-def _series(ratios: pd.DataFrame, name: str) -> pd.Series:
-    r = ratios[ratios["ratio"] == name].dropna(subset=["value"])
-    return r.set_index("fiscal_year")["value"].sort_index()
+                    possessive, pp, sentence, trend_clause, verdict_counts)
+from .series import ratio_values
 
 
 def _panel(panel: pd.DataFrame, item: str) -> pd.Series:
@@ -33,17 +29,6 @@ def _eva(summary: pd.DataFrame, method: str, col: str = "eva") -> pd.Series:
     return s.set_index("fiscal_year")[col].sort_index()
 
 
-def _trend(trends: pd.DataFrame, name: str) -> str:
-    """', an increasing trend (exact Mann-Kendall test, BH-adjusted p = 0.0005)' or the honest alternative."""
-    t = trends.set_index("series")
-    if name not in t.index or t.at[name, "verdict"] == "not tested":
-        return ""
-    verdict, p = t.at[name, "verdict"], t.at[name, "mk_p_bh"]
-    if verdict in ("increasing", "decreasing"):
-        return f", {'an' if verdict[0] == 'i' else 'a'} {verdict} trend (exact Mann-Kendall test, BH-adjusted p = {pval(p)})"
-    return f", with no trend the exact test separates from noise (BH-adjusted p = {pval(p)})"
-
-
 # --- results ---------------------------------------------------------------------------------------------------
 def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFrame, currency: str,
                    preferred_until: int | None = None) -> str:
@@ -51,9 +36,9 @@ def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFra
     the last year-end at which pre-listing preferred shares were carried as liabilities (companies.<c>.
     preferred_shares), whose years the leverage sentence sets apart."""
     out = []
-    gm, adj, net = _series(ratios, "gross_margin"), _series(ratios, "adjusted_net_margin"), _series(ratios, "net_margin")
+    gm, adj, net = ratio_values(ratios, "gross_margin"), ratio_values(ratios, "adjusted_net_margin"), ratio_values(ratios, "net_margin")
     if len(gm) >= 2:
-        out.append(sentence(path(gm, "the gross margin") + _trend(trends, "gross_margin")))
+        out.append(sentence(path(gm, "the gross margin") + trend_clause(trends, "gross_margin")))
     if len(adj) >= 2:
         text = path(adj, "the adjusted net margin, which leaves out the revaluation of investments and share-based "
                          "compensation,")
@@ -69,10 +54,10 @@ def performance_md(ratios: pd.DataFrame, panel: pd.DataFrame, trends: pd.DataFra
                 f"{fy(rev.index[-1])}")
         text += f" and fell in {fy_list(falls)}" if falls else " and grew in every year"
         out.append(sentence(text))
-    tat = _series(ratios, "total_asset_turnover")
+    tat = ratio_values(ratios, "total_asset_turnover")
     if len(tat) >= 2:
         out.append(sentence(
-            path(tat, "total asset turnover", lambda v: f"{v:.2f} times") + _trend(trends, "total_asset_turnover")
+            path(tat, "total asset turnover", lambda v: f"{v:.2f} times") + trend_clause(trends, "total_asset_turnover")
             + ": the margin gains came with a balance sheet that grew faster than sales"
             if tat.iloc[-1] < tat.iloc[0] else path(tat, "total asset turnover", lambda v: f"{v:.2f} times")))
     out.append(_solvency(ratios, preferred_until))
@@ -83,7 +68,7 @@ def _solvency(ratios: pd.DataFrame, preferred_until: int | None) -> str:
     """Leverage over the years it is sourced (the years of preferred shares carried as liabilities apart), and the
     liquidity ratios over theirs."""
     parts = []
-    da = _series(ratios, "debt_to_assets")
+    da = ratio_values(ratios, "debt_to_assets")
     before = da[da.index <= preferred_until] if preferred_until is not None else da.iloc[:0]
     after = da[~da.index.isin(before.index)]
     if len(after) >= 2:
@@ -95,8 +80,8 @@ def _solvency(ratios: pd.DataFrame, preferred_until: int | None) -> str:
             parts[-1] += f", after {levels}, when the preferred shares issued before the listing were carried as liabilities"
     elif len(da) >= 2:
         parts.append(path(da, "debt to assets"))
-    cr = _series(ratios, "current_ratio")
-    years = _series(ratios, "gross_margin").index
+    cr = ratio_values(ratios, "current_ratio")
+    years = ratio_values(ratios, "gross_margin").index
     if len(cr) and len(cr) < len(years):
         parts.append(f"the current ratio needs current assets and liabilities, which the sources print for "
                      f"{fy_list(cr.index)} only ({cr.iloc[-1]:.2f} in {fy(cr.index[-1])})")
@@ -110,14 +95,14 @@ def costs_md(ratios: pd.DataFrame) -> str:
     parts = []
     for name, what in (("cost_of_sales_to_revenue", "cost of sales"), ("rd_expenses_to_revenue", "R&D"),
                        ("selling_marketing_expenses_to_revenue", "selling and marketing")):
-        s = _series(ratios, name)
+        s = ratio_values(ratios, name)
         if len(s) >= 2:
             parts.append(f"{what} {direction(s.iloc[0], s.iloc[-1])} from {pct(s.iloc[0])} of revenue in "
                          f"{fy(s.index[0])} to {pct(s.iloc[-1])} in {fy(s.index[-1])}")
     if not parts:
         return "The cost lines are not sourced for two years of the window.\n"
     text = sentence(and_list(parts[:1]) + (f"; {and_list(parts[1:])}" if len(parts) > 1 else ""))
-    cos, rd = _series(ratios, "cost_of_sales_to_revenue"), _series(ratios, "rd_expenses_to_revenue")
+    cos, rd = ratio_values(ratios, "cost_of_sales_to_revenue"), ratio_values(ratios, "rd_expenses_to_revenue")
     if len(cos) >= 2 and len(rd) >= 2:
         saved, spent = cos.iloc[0] - cos.iloc[-1], rd.iloc[-1] - rd.iloc[0]
         text += " " + sentence(
@@ -130,22 +115,22 @@ def costs_md(ratios: pd.DataFrame) -> str:
 def segments_md(ratios: pd.DataFrame, currency: str) -> str:
     """Research question 2: where the gross profit is earned, segment by segment."""
     out = []
-    svc_gp, svc_rev = _series(ratios, "segment_gross_profit_share_internet_services"), _series(
+    svc_gp, svc_rev = ratio_values(ratios, "segment_gross_profit_share_internet_services"), ratio_values(
         ratios, "segment_share_internet_services")
     if len(svc_gp) >= 2:
         text = path(svc_gp, "internet services' share of group gross profit")
         if len(svc_rev):
             text += (f", while their share of revenue stayed between {pct(svc_rev.min())} and {pct(svc_rev.max())}")
         out.append(sentence(text))
-    phone, iot = _series(ratios, "segment_gross_margin_smartphones"), _series(ratios, "segment_gross_margin_iot_lifestyle")
+    phone, iot = ratio_values(ratios, "segment_gross_margin_smartphones"), ratio_values(ratios, "segment_gross_margin_iot_lifestyle")
     if len(phone) >= 2 and len(iot) >= 2:
         out.append(sentence(f"the hardware earned more of its own margin: {path(phone, 'the smartphone gross margin')}"
                             f" and {path(iot, 'the IoT and lifestyle gross margin')}"))
-    ev = _series(ratios, "segment_gross_profit_share_smart_ev_new_initiatives")
+    ev = ratio_values(ratios, "segment_gross_profit_share_smart_ev_new_initiatives")
     if len(ev):
         out.append(sentence(f"smart EVs, in {fy(ev.index[-1])} their first year with a sourced margin, earned "
                             f"{pct(ev.iloc[-1])} of group gross profit"))
-    ipu = _series(ratios, "internet_revenue_per_user")
+    ipu = ratio_values(ratios, "internet_revenue_per_user")
     if len(ipu) >= 2:
         out.append(sentence(path(ipu, "internet revenue per MIUI monthly active user",
                                  lambda v: f"{currency} {num_plain(v)}")))
@@ -209,7 +194,7 @@ def eva_md(summary: pd.DataFrame, robust: pd.DataFrame, change: pd.DataFrame, pa
             for y, f in zip(flip["fiscal_year"], flip["flips"].fillna("")):
                 for name in str(f).split():
                     causes.setdefault(name, []).append(int(y))
-            text += "; " + and_list([f"{SCENARIO_WORDS.get(k, k.replace('_', ' '))} flips {fy_list(v)}"
+            text += "; " + and_list([f"{scenario_word(k)} flips {fy_list(v)}"
                                       for k, v in sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))])
             thin = flip["spread_pp"].abs().max()
             text += f", years whose spread is at most {pp(thin)}"
@@ -228,12 +213,17 @@ SCENARIO_WORDS = {"nopat_route": "NOPAT from operating profit", "ke_+2": "a cost
                   "rd_life_7": "a seven-year R&D life"}
 
 
+def scenario_word(name: str) -> str:
+    """The reader's name of a scenario of the robustness grid."""
+    return SCENARIO_WORDS.get(name, name.replace("_", " "))
+
+
 def peers_md(peers: dict[str, dict], focus: str, words: dict) -> str:
     """Xiaomi beside its peers: where it differs, where it moves with them. `words`: the config's thresholds for
     'similar' services shares (similar_share_pp) and for book equity too small to measure capital
     (book_equity_roe_bound, % ROE)."""
     def latest(name: str, c: str) -> tuple[int | None, float]:
-        s = _series(peers[c]["ratios"], name)
+        s = ratio_values(peers[c]["ratios"], name)
         return (int(s.index[-1]), s.iloc[-1]) if len(s) else (None, float("nan"))
 
     out = []
@@ -249,8 +239,8 @@ def peers_md(peers: dict[str, dict], focus: str, words: dict) -> str:
         if below:
             text += f" and at or above those of {and_list(below)}"
         out.append(sentence(text + ", each in its own latest fiscal year"))
-    svc_x, svc_a = _series(peers[focus]["ratios"], "services_gross_profit_share"), (
-        _series(peers["apple"]["ratios"], "services_gross_profit_share") if "apple" in peers else pd.Series())
+    svc_x, svc_a = ratio_values(peers[focus]["ratios"], "services_gross_profit_share"), (
+        ratio_values(peers["apple"]["ratios"], "services_gross_profit_share") if "apple" in peers else pd.Series())
     if len(svc_x) >= 2 and len(svc_a) >= 2:
         out.append(sentence(
             f"the services share of gross profit moved in opposite directions: "
@@ -266,7 +256,7 @@ def peers_md(peers: dict[str, dict], focus: str, words: dict) -> str:
         out.append(sentence(f"{names[focus]} spends {pct(rd[focus][1])} of revenue on R&D, "
                             f"{ordinal_rank(rank, len(rd))} of the {number_word(len(rd))} companies with a sourced "
                             "figure"))
-    g = {c: _series(p["ratios"], "gross_margin") for c, p in peers.items()}
+    g = {c: ratio_values(p["ratios"], "gross_margin") for c, p in peers.items()}
     moved = [c for c in peers if c != focus and 2022 in g[c].index and 2021 in g[c].index]
     if focus in g and {2021, 2022} <= set(g[focus].index) and moved:
         fell = [names[c] for c in moved if g[c][2022] < g[c][2021]]
@@ -279,7 +269,7 @@ def peers_md(peers: dict[str, dict], focus: str, words: dict) -> str:
     if "apple" in peers:
         ea = _eva(peers["apple"]["eva"], "simple", "eva_spread")
         ex = _eva(peers[focus]["eva"], "simple", "eva_spread")
-        roe = _series(peers["apple"]["ratios"], "roe")
+        roe = ratio_values(peers["apple"]["ratios"], "roe")
         if len(ea) and len(ex):
             text = (f"{possessive(names['apple'])} entity EVA spread was {pp(ea.iloc[-1])} in {fy(ea.index[-1])} "
                     f"against {possessive(names[focus])} {pp(ex.iloc[-1])} in {fy(ex.index[-1])}, and its entity EVA "
@@ -364,7 +354,7 @@ def discussion_md(summary: pd.DataFrame, panel: pd.DataFrame, ratios: pd.DataFra
                 "revaluation as value created")
         paras.append("**Revaluation is not value creation.** " + text)
     e = _eva(summary, method)
-    growth, gm = _series(ratios, "revenue_growth"), _series(ratios, "gross_margin")
+    growth, gm = ratio_values(ratios, "revenue_growth"), ratio_values(ratios, "gross_margin")
     neg = [int(y) for y in e.index if e[y] < 0]
     if neg:
         parts = []
@@ -421,12 +411,12 @@ def threats_choices_md(effects: pd.DataFrame, currency: str) -> str:
     text = ("**The cost of capital and the value measures.** Each choice behind entity EVA has an alternative; the "
             "table below shows what each does, largest effect first. ")
     if len(flipping):
-        text += sentence(f"only {and_list([SCENARIO_WORDS.get(n, n.replace('_', ' ')) for n in flipping['scenario']])} "
+        text += sentence(f"only {and_list([scenario_word(n) for n in flipping['scenario']])} "
                          f"{'flips' if len(flipping) == 1 else 'flip'} the sign of any year")
     else:
         text += sentence("no alternative flips the sign of any year")
     if len(still):
-        text += " " + sentence(f"{and_list([SCENARIO_WORDS.get(n, n) for n in still['scenario']])} "
+        text += " " + sentence(f"{and_list([scenario_word(n) for n in still['scenario']])} "
                                f"{'moves' if len(still) == 1 else 'move'} entity EVA by less than "
                                f"{money(MONEY_STEP / 2, currency, 'million', 0)} in every year")
     return text + "\n"
@@ -468,8 +458,8 @@ def peer_mix_sentence(peers: dict[str, dict], focus: str, words: dict) -> str:
     against the focus company's ('' without such a peer)."""
     if "apple" not in peers or focus not in peers:
         return ""
-    a = _series(peers["apple"]["ratios"], "services_gross_profit_share")
-    x = _series(peers[focus]["ratios"], "services_gross_profit_share")
+    a = ratio_values(peers["apple"]["ratios"], "services_gross_profit_share")
+    x = ratio_values(peers[focus]["ratios"], "services_gross_profit_share")
     if len(a) < 2 or len(x) < 2:
         return ""
     close = abs(a.iloc[-1] - x.iloc[-1]) < words["similar_share_pp"]
@@ -487,11 +477,11 @@ def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFr
     """Answers to the three research questions, each computed; `peer_sentence` (peer_mix_sentence) sets research
     question 2 beside the peers."""
     out = []
-    gm = _series(ratios, "gross_margin")
+    gm = ratio_values(ratios, "gross_margin")
     e = _eva(summary, method)
     text = "**(1) The studies' ratio and EVA findings.** "
     if len(gm) >= 2:
-        text += sentence(path(gm, "the gross margin") + _trend(trends, "gross_margin"))
+        text += sentence(path(gm, "the gross margin") + trend_clause(trends, "gross_margin"))
     if len(e):
         rob = robust[(robust["method"] == method) & (robust["verdict"] == "robust")]
         text += " " + sentence(
@@ -499,7 +489,7 @@ def conclusion_md(ratios: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFr
             f"{count(len(e), 'year')} ({fy_list(e.index)}), positive in {number_word(int((e > 0).sum()))}; the sign "
             f"survives every choice of the robustness grid in {fy_list(rob['fiscal_year']) or 'no year'}")
     out.append(text)
-    s = _series(ratios, "segment_gross_profit_share_internet_services")
+    s = ratio_values(ratios, "segment_gross_profit_share_internet_services")
     if len(s) >= 2:
         out.append("**(2) Where value is created.** " + sentence(
             path(s, "the share of gross profit earned by internet services")

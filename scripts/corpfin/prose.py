@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from .markdown import num
+from .markdown import num, pval
 
 WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 TIMES = {1: "once", 2: "twice"}
@@ -161,3 +161,20 @@ def sentences_opening_with_a_number(md: str) -> list[str]:
                 out.append(sent[:80])
     return out
 
+
+def trend_clause(trends: pd.DataFrame, name: str, test_in_sentence: bool = False) -> str:
+    """The verdict of a series' trend test as a clause after its path: ', an increasing trend (exact Mann-Kendall
+    test, BH-adjusted p = 0.0005)', or with the test named in the sentence (the abstract): ', an increasing trend by
+    the exact Mann-Kendall test (BH-adjusted p = 0.0005)'; the honest alternative where no trend is found; '' where
+    the series is not tested."""
+    t = trends.set_index("series")
+    if name not in t.index or t.at[name, "verdict"] == "not tested":
+        return ""
+    verdict, p = t.at[name, "verdict"], pval(t.at[name, "mk_p_bh"])
+    if verdict in ("increasing", "decreasing"):
+        article = "an" if verdict[0] in "aeiou" else "a"
+        if test_in_sentence:
+            return f", {article} {verdict} trend by the exact Mann-Kendall test (BH-adjusted p = {p})"
+        return f", {article} {verdict} trend (exact Mann-Kendall test, BH-adjusted p = {p})"
+    test = "exact Mann-Kendall test" if test_in_sentence else "exact test"
+    return f", with no trend the {test} separates from noise (BH-adjusted p = {p})"

@@ -32,3 +32,9 @@ def tier_words(d: pd.DataFrame) -> pd.Series:
     if col is None:
         return pd.Series("", index=d.index)
     return d[col].map(lambda s: "+".join(sorted(tiers_in(s))))
+
+
+def ratio_values(ratios: pd.DataFrame, name: str) -> pd.Series:
+    """One ratio's values by fiscal year, in year order, the years without a value left out."""
+    r = ratios[ratios["ratio"] == name].dropna(subset=["value"])
+    return r.set_index("fiscal_year")["value"].sort_index()

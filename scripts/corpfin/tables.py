@@ -13,6 +13,7 @@ import pandas as pd
 from .markdown import (EST_NOTE, GAP, TIER_MARKS, by_year, esc, imputed_points, mark, marks_of,
                        md_text, num, pipe_table, pval, with_title)
 from .eva import METHODS
+from .series import ratio_values
 from .vocabulary import LINE_LABELS, METHOD_LABELS, formula_text, label
 
 
@@ -282,7 +283,8 @@ def peer_table(peers: dict[str, dict], year: int) -> str:
         r = p["ratios"].dropna(subset=["value"])
         cells = [md_text(p["fiscal_year_end"])]
         for name, _, d in PEER_METRICS:
-            s = r[(r["ratio"] == name) & (r["fiscal_year"] <= year)].set_index("fiscal_year")["value"].sort_index()
+            s = ratio_values(r, name)
+            s = s[s.index <= year]
             cells.append(GAP if s.empty else num(s.iloc[-1], d) + ("" if s.index[-1] == year
                                                                    else f" ({int(s.index[-1])})"))
         e = p["eva"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .markdown import GAP, _fy_years, _years, num, pval
+from .markdown import GAP, _fy_years, _years, num
 from .prose import (and_list, count, direction, fy, fy_list, money, number_word, path, pct, possessive, pp,
-                    sentence, verdict_counts)
+                    sentence, trend_clause, verdict_counts)
+from .series import ratio_values
 
 
 def variables(panel: pd.DataFrame, ratios: pd.DataFrame, summary: pd.DataFrame, wacc: pd.DataFrame,
@@ -110,32 +111,17 @@ def fx_variables(fx: pd.DataFrame, change: pd.DataFrame) -> dict:
 
 
 # --- the abstract and the answers to the research questions: every direction, sign and count from the data ----
-def _series(ratios: pd.DataFrame, name: str) -> pd.Series:
-    r = ratios[ratios["ratio"] == name].dropna(subset=["value"])
-    return r.set_index("fiscal_year")["value"].sort_index()
-
-
-def _trend_phrase(trends: pd.DataFrame, name: str) -> str:
-    t = trends.set_index("series")
-    if name not in t.index or t.at[name, "verdict"] == "not tested":
-        return ""
-    verdict, p = t.at[name, "verdict"], t.at[name, "mk_p_bh"]
-    if verdict in ("increasing", "decreasing"):
-        article = "an" if verdict[0] in "aeiou" else "a"
-        return f", {article} {verdict} trend by the exact Mann-Kendall test (BH-adjusted p = {pval(p)})"
-    return f", with no trend the exact Mann-Kendall test separates from noise (BH-adjusted p = {pval(p)})"
-
-
 def abstract_md(ratios: pd.DataFrame, trends: pd.DataFrame, summary: pd.DataFrame, robust: pd.DataFrame,
                 claims: pd.DataFrame, peers: dict, method: str, currency: str, company: str, key: str) -> str:
     """The findings with numbers, one sentence each: margins, where the gross profit comes from (research question
     2), entity EVA and its robustness, the peers, the audit. Every direction, sign and count is computed here."""
     parts = []
-    gm = _series(ratios, "gross_margin")
+    gm = ratio_values(ratios, "gross_margin")
     if len(gm) >= 2:
-        parts.append(sentence(f"{possessive(company)} {path(gm, 'gross margin')}" + _trend_phrase(trends, "gross_margin")))
-    svc = _series(ratios, "segment_gross_profit_share_internet_services")
-    phone = _series(ratios, "segment_gross_margin_smartphones")
+        parts.append(sentence(f"{possessive(company)} {path(gm, 'gross margin')}"
+                              + trend_clause(trends, "gross_margin", test_in_sentence=True)))
+    svc = ratio_values(ratios, "segment_gross_profit_share_internet_services")
+    phone = ratio_values(ratios, "segment_gross_margin_smartphones")
     if len(svc) >= 2:
         text = (f"the share of its gross profit earned by internet services {direction(svc.iloc[0], svc.iloc[-1])} "
                 f"from {pct(svc.iloc[0])} in {fy(svc.index[0])} to {pct(svc.iloc[-1])} in {fy(svc.index[-1])}")
@@ -162,7 +148,7 @@ def abstract_md(ratios: pd.DataFrame, trends: pd.DataFrame, summary: pd.DataFram
         text += f"; in {fy(last['fiscal_year'])} it was {money(last['eva'], currency)}"
         parts.append(sentence(text))
     if "apple" in peers and key in peers:
-        a = _series(peers["apple"]["ratios"], "services_gross_profit_share")
+        a = ratio_values(peers["apple"]["ratios"], "services_gross_profit_share")
         if len(a) >= 2 and len(svc) >= 2:
             same = direction(a.iloc[0], a.iloc[-1]) == direction(svc.iloc[0], svc.iloc[-1])
             parts.append(sentence(
